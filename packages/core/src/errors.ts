@@ -1,0 +1,62 @@
+/**
+ * The closed list of error codes Catenae raises. Callers match on `code`, never on the message.
+ * @publicApi
+ */
+export const ErrorCode = {
+  /** A CLI flag, environment variable or option has a malformed or unknown value. */
+  BadFlag: 'CATENAE_BAD_FLAG',
+  /** A module given to `catenae run` exports no link. */
+  NoLink: 'CATENAE_NO_LINK',
+  /** Two links share one name in one process. */
+  DuplicateLink: 'CATENAE_DUPLICATE_LINK',
+  /** A link class is declared in a way the runtime cannot run (no handler, bad topic, ...). */
+  BadLink: 'CATENAE_BAD_LINK',
+  /** A message could not be decoded by the codec its header names. */
+  Decode: 'CATENAE_DECODE',
+  /** A value could not be encoded by the configured codec. */
+  Encode: 'CATENAE_ENCODE',
+  /** A handler emitted a value but no output topic is known for it. */
+  NoOutput: 'CATENAE_NO_OUTPUT',
+  /** A handler threw or rejected. */
+  Handler: 'CATENAE_HANDLER',
+  /** The broker did not acknowledge an output. */
+  Delivery: 'CATENAE_DELIVERY',
+  /** The broker cannot be reached, or refused an operation. */
+  Broker: 'CATENAE_BROKER',
+  /** An RPC got no reply in time. */
+  RpcTimeout: 'CATENAE_RPC_TIMEOUT',
+  /** An RPC named a method that is not marked `@Rpc()` or does not exist. */
+  RpcUnknownMethod: 'CATENAE_RPC_UNKNOWN_METHOD',
+  /** An RPC request or reply was malformed, or the remote method threw. */
+  RpcFailed: 'CATENAE_RPC_FAILED',
+  /** A configured store (MongoDB, Aerospike) cannot be reached or is missing. */
+  Store: 'CATENAE_STORE',
+  /** The link was stopped by `ctx.stop(reason)`. */
+  Stopped: 'CATENAE_STOPPED',
+  /** The operation is used after the link or driver was closed. */
+  Closed: 'CATENAE_CLOSED',
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The error every Catenae API throws: a one-line message naming the bad input and what was
+ * expected, and a stable `code`.
+ * @publicApi
+ */
+export class CatenaeError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'CatenaeError';
+  }
+}
+
+/** Whether `err` is a {@link CatenaeError}, optionally with the given code. */
+export function isCatenaeError(err: unknown, code?: ErrorCode): err is CatenaeError {
+  return err instanceof CatenaeError && (code === undefined || err.code === code);
+}

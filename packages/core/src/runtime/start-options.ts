@@ -1,0 +1,52 @@
+import type { Codec } from '../codec/codec.js';
+import type { ExecutionMode, InputFormat, InputMode, OnError } from '../registry/link-definition.js';
+import type { TransportFactory } from '../transport/transport.js';
+
+/** Log formats of `--log-format`. */
+export type LogFormat = 'json' | 'pretty';
+/** Log levels of `--log-level`, as winston's npm levels. */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
+
+/**
+ * How to start one link. Every field overrides the same `@Link` option; the CLI fills these from
+ * flags and `CATENAE_*` variables, so precedence is flag > environment > `@Link` > default.
+ * @publicApi
+ */
+export interface StartOptions {
+  /** Kafka bootstrap servers (`host:port[,host:port]`). Absent: the process's embedded broker. */
+  kafka?: string;
+  /** librdkafka settings passed through unchanged (`--kafka-config key=value`). */
+  kafkaConfig?: Record<string, string>;
+  /** A transport to use instead of Kafka or the embedded broker (tests, other brokers). */
+  transport?: TransportFactory;
+  inputs?: string[];
+  output?: string;
+  consumerGroup?: string;
+  uidConsumerGroup?: boolean;
+  mode?: ExecutionMode;
+  concurrency?: number;
+  inputMode?: InputMode;
+  /** Window of the `exp` input mode, in seconds (the Python library's `--exp-window-size`). */
+  expWindowSizeS?: number;
+  /** Stop the link after this many milliseconds without input (the Python `--consumer-timeout`). */
+  consumerTimeoutMs?: number;
+  onError?: OnError;
+  codec?: string | Codec;
+  schemas?: Record<string, object>;
+  inputFormat?: InputFormat;
+  workers?: number;
+  /** The instance id; default `$HOSTNAME` in a container, else 12 random hex digits. */
+  uid?: string;
+  /** Unparsed extra CLI arguments, handed to the link as `ctx.args`. */
+  args?: string[];
+  /** MongoDB address (`host:port` or a URI) for `ctx.mongodb`. */
+  mongodb?: string;
+  /** Aerospike address (`host:port`) for `ctx.aerospike`. */
+  aerospike?: string;
+  logLevel?: LogLevel;
+  logFormat?: LogFormat;
+  /** How long a stop may take to drain, flush and commit, in milliseconds (default 30000). */
+  shutdownTimeoutMs?: number;
+  /** Serve Prometheus metrics, `/health` and `/ready` on this port. */
+  metricsPort?: number;
+}

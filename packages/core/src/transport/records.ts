@@ -1,0 +1,42 @@
+/** One header of a message, as node-rdkafka spells it: a single-key object. */
+export type MessageHeader = Record<string, Buffer | string>;
+
+/** A partition of a topic. */
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** A position to commit: `offset` is the next offset to read, as in Kafka. */
+export interface PartitionOffset extends TopicPartition {
+  offset: number;
+}
+
+/** A message as a transport hands it to the runtime: bytes, not yet decoded. */
+export interface RawRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: MessageHeader[] | undefined;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+}
+
+/** A message the runtime hands to a transport to produce. */
+export interface OutgoingRecord {
+  topic: string;
+  /** Undefined: the transport picks it, murmur2 of the key (as Java clients), or spreads keyless ones. */
+  partition: number | undefined;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: MessageHeader[] | undefined;
+  timestamp: number | undefined;
+}
+
+/** A topic to create, with its partition count (undefined: the broker's default). */
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+}

@@ -1,0 +1,68 @@
+import type { OutgoingRecord, PartitionOffset, RawRecord, TopicPartition, TopicSpec } from './records.js';
+
+/** Told by a transport when the group hands partitions to this member or takes them away. */
+export interface RebalanceListener {
+  /** Partitions now assigned to this member. */
+  onAssigned(partitions: TopicPartition[]): void;
+  /**
+   * Partitions about to go to another member. The transport lets the returned promise settle
+   * (bounded by its own timeout) before giving them up, so the runtime can commit what it finished.
+   */
+  onRevoked(partitions: TopicPartition[]): Promise<void> | void;
+}
+
+/** How a link instance's clients are configured. */
+export interface TransportOptions {
+  /** Names this client in broker logs: `<link>-<uid>`. */
+  clientId: string;
+  /** The consumer group; absent when the link consumes nothing. */
+  groupId?: string;
+  /** acks=all and an idempotent producer (the `synchronous` and `exactly-once` modes). */
+  idempotent?: boolean;
+  /** Favour latency over throughput: small batches, short waits. */
+  lowLatency?: boolean;
+  /** Raw client settings passed through unchanged (librdkafka names for Kafka). */
+  config?: Record<string, string>;
+}
+
+/**
+ * The boundary between the runtime and a broker. The runtime pulls batches (bounded memory) and
+ * produces batches; promises are made only per batch or per lifecycle step.
+ * `@catenae/kafka` and the embedded broker implement it and pass the same contract tests.
+ */
+export interface Transport {
+  /** Connects the clients; rejects with a `CATENAE_BROKER` error after a bounded wait. */
+  connect(): Promise<void>;
+  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /** Joins the group on these topics (replacing any earlier subscription). */
+  subscribe(topics: readonly string[], listener: RebalanceListener): void;
+  /**
+   * Calls `done` once with up to `max` records, waiting up to `waitMs` for the first one
+   * (an empty array when none came). Records of one partition come in offset order.
+   */
+  fetch(max: number, waitMs: number, done: (err: Error | null, records: RawRecord[]) => void): void;
+  /** Stops fetching from these partitions until resumed; the group assignment is kept. */
+  pause(partitions: readonly TopicPartition[]): void;
+  /** Fetches from these partitions again. */
+  resume(partitions: readonly TopicPartition[]): void;
+  /**
+   * Queues the records for the broker. `onAcked` runs once, after the broker acknowledged every
+   * one of them, or with the first error; records are acknowledged in the order of the calls per
+   * partition.
+   */
+  produce(records: OutgoingRecord[], onAcked: (err: Error | null) => void): void;
+  /** Commits these next-to-read offsets for the group. */
+  commit(offsets: readonly PartitionOffset[]): Promise<void>;
+  /** Waits until every produced record is acknowledged or failed. */
+  flush(timeoutMs: number): Promise<void>;
+  /** Leaves the group and closes the clients. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Creates the transport of one link instance. */
+export interface TransportFactory {
+  /** A short name for logs: `kafka`, `embedded`. */
+  readonly kind: string;
+  create(options: TransportOptions): Transport;
+}
