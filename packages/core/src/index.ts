@@ -3,7 +3,15 @@ import 'reflect-metadata';
 
 export { CatenaeError, ErrorCode, isCatenaeError } from './errors.js';
 export { Electron, isElectron, type ElectronInit, type Headers } from './electron.js';
-export type { Codec } from './codec/codec.js';
+
+export { Link } from './decorators/link.js';
+export { Transform } from './decorators/transform.js';
+export { Generator } from './decorators/generator.js';
+export { Rpc } from './decorators/rpc.js';
+export { defineLink, type LinkSpec, type TransformFn, type GeneratorFn, type HookFn } from './registry/define-link.js';
+export { exploreLink, isLinkClass } from './registry/explore-link.js';
+export { resolveLink, linksOfModule, checkUniqueNames, type LinkLike } from './registry/resolve-link.js';
+export { isLinkDefinition } from './registry/link-definition.js';
 export type {
   ExecutionMode,
   GeneratorOptions,
@@ -15,6 +23,26 @@ export type {
   OnError,
   TransformSpec,
 } from './registry/link-definition.js';
+
+export type { Codec } from './codec/codec.js';
+export { transparentCodec } from './codec/transparent.js';
+export { jsonCodec } from './codec/json.js';
+export { AvroCodec } from './codec/avro.js';
+export { ElectronCodec } from './codec/electron-codec.js';
+export { CODEC_HEADER, AVRO_SCHEMA_HEADER } from './codec/codec-header.js';
+
+export { Context, type SendOptions, type LoopOptions } from './runtime/context.js';
+export { startLink, processEmbeddedBroker } from './runtime/start-link.js';
+export type { LinkHandle, LinkExit } from './runtime/link-handle.js';
+export type { LogFormat, LogLevel, StartOptions } from './runtime/start-options.js';
+export { registerKafkaTransport, type KafkaTransportCreator } from './runtime/transport-registry.js';
+export { instanceUid } from './runtime/uid.js';
+
+export { EmbeddedBroker, type EmbeddedBrokerOptions } from './broker/embedded-broker.js';
+export { EmbeddedTransportFactory } from './broker/embedded-transport.js';
+export { TestDriver, type TestDriverOptions } from './testing/test-driver.js';
+export { murmur2, partitionForKey } from './partition/murmur2.js';
+
 export type {
   MessageHeader,
   OutgoingRecord,
@@ -23,10 +51,4 @@ export type {
   TopicPartition,
   TopicSpec,
 } from './transport/records.js';
-export type {
-  RebalanceListener,
-  Transport,
-  TransportFactory,
-  TransportOptions,
-} from './transport/transport.js';
-export type { LogFormat, LogLevel, StartOptions } from './runtime/start-options.js';
+export type { RebalanceListener, Transport, TransportFactory, TransportOptions } from './transport/transport.js';

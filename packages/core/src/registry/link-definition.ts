@@ -68,3 +68,16 @@ export interface LinkDefinition {
   /** Where the definition came from, for error messages. */
   source: string;
 }
+
+const LINK_DEFINITION = Symbol.for('catenae.linkDefinition');
+
+/** Brands a definition so {@link isLinkDefinition} recognises it (across copies of the package too). */
+export function brandDefinition(definition: LinkDefinition): LinkDefinition {
+  Object.defineProperty(definition, LINK_DEFINITION, { value: true });
+  return definition;
+}
+
+/** Whether `value` is a {@link LinkDefinition} (a `defineLink` result or an explored class). */
+export function isLinkDefinition(value: unknown): value is LinkDefinition {
+  return typeof value === 'object' && value !== null && LINK_DEFINITION in value;
+}

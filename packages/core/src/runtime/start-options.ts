@@ -31,6 +31,10 @@ export interface StartOptions {
   /** Stop the link after this many milliseconds without input (the Python `--consumer-timeout`). */
   consumerTimeoutMs?: number;
   onError?: OnError;
+  /** Retries of a failed handler before its electron is dead-lettered (default 3). */
+  retries?: number;
+  /** Backoff before the first retry, doubled for each next one, in milliseconds (default 100). */
+  retryBackoffMs?: number;
   codec?: string | Codec;
   schemas?: Record<string, object>;
   inputFormat?: InputFormat;

@@ -29,7 +29,8 @@ export interface OutgoingRecord {
   topic: string;
   /** Undefined: the transport picks it, murmur2 of the key (as Java clients), or spreads keyless ones. */
   partition: number | undefined;
-  key: Buffer | null;
+  /** A string key is sent as its UTF-8 bytes. */
+  key: Buffer | string | null;
   value: Buffer | null;
   headers: MessageHeader[] | undefined;
   timestamp: number | undefined;

@@ -1,0 +1,15 @@
+// Metadata keys, namespaced so they never meet another library's.
+export const LINK_KEY = 'catenae:link';
+export const TRANSFORM_KEY = 'catenae:transform';
+export const GENERATOR_KEY = 'catenae:generator';
+export const RPC_KEY = 'catenae:rpc';
+
+/**
+ * The decorated method, whichever decorator form called us: legacy decorators pass
+ * `(prototype, name, descriptor)`, TypeScript 5's standard ones `(method, context)`.
+ */
+export function methodOf(args: unknown[]): object {
+  if (args.length === 2 && typeof args[0] === 'function') return args[0];
+  const descriptor = args[2] as PropertyDescriptor | undefined;
+  return (descriptor?.value ?? args[0]) as object;
+}

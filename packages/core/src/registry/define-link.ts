@@ -1,0 +1,62 @@
+import type { Context } from '../runtime/context.js';
+import type { Electron } from '../electron.js';
+import { brandDefinition, type LinkDefinition, type LinkOptions, type TransformSpec } from './link-definition.js';
+import { checkTransforms } from './check-transforms.js';
+
+/** An input handler of the functional form; `this` is the link's state object. */
+export type TransformFn = (this: any, electron: Electron<any, any>, ctx: Context) => unknown;
+/** A source function of the functional form. */
+export type GeneratorFn = (this: any, ctx: Context) => unknown;
+/** A lifecycle hook of the functional form. */
+export type HookFn = (this: any, ctx: Context) => unknown;
+
+/** What {@link defineLink} takes: the `@Link` options plus the handlers as plain functions. */
+export interface LinkSpec extends LinkOptions {
+  name: string;
+  /** Handler of the default inputs. */
+  transform?: TransformFn;
+  /** Handlers of named topics, with their priorities. */
+  transforms?: { topic: string; priority?: number; handle: TransformFn }[];
+  generator?: GeneratorFn;
+  /** Call `generator` every `interval` milliseconds instead of once. */
+  interval?: number;
+  setup?: HookFn;
+  finish?: HookFn;
+  /** Methods callable by other links. */
+  rpc?: Record<string, (this: any, args: any, ctx: Context) => unknown>;
+  /** Builds the per-instance state object handlers see as `this` (default: `{}`). */
+  state?: () => object;
+}
+
+/**
+ * Builds a link without a class: the same registry entry `@Link` produces.
+ * Export the result from a module to run it with `catenae run`.
+ * @publicApi
+ */
+export function defineLink(spec: LinkSpec): LinkDefinition {
+  const { name, transform, transforms = [], generator, interval, setup, finish, rpc = {}, state, ...options } = spec;
+  const methods: Record<string, unknown> = { ...rpc };
+  const transformSpecs: TransformSpec[] = [];
+  if (transform) {
+    methods.transform = transform;
+    transformSpecs.push({ method: 'transform', topic: undefined, priority: 0 });
+  }
+  transforms.forEach(({ topic, priority = 0, handle }, i) => {
+    methods[`transform:${topic}:${i}`] = handle;
+    transformSpecs.push({ method: `transform:${topic}:${i}`, topic, priority });
+  });
+  if (generator) methods.generator = generator;
+  if (setup) methods.setup = setup;
+  if (finish) methods.finish = finish;
+  checkTransforms(name, transformSpecs);
+  const definition: LinkDefinition = {
+    name,
+    create: () => Object.assign(state ? state() : {}, methods),
+    options: { ...options, name },
+    transforms: transformSpecs,
+    generators: generator ? [{ method: 'generator', interval }] : [],
+    rpcMethods: Object.keys(rpc),
+    source: `defineLink(${name})`,
+  };
+  return brandDefinition(definition);
+}

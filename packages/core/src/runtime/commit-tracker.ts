@@ -1,0 +1,105 @@
+import type { PartitionOffset } from '../transport/records.js';
+
+/**
+ * The offsets of one partition in flight, in the order they were fetched. An offset is
+ * committable once it and every offset before it are finished: a crash replays the rest.
+ */
+export class PartitionTracker {
+  readonly topic: string;
+  readonly partition: number;
+  /** Whether `committable` moved since it was last collected. */
+  isDirty = false;
+  /** The next offset to read, as Kafka commits it; -1 until one offset finished. */
+  committable = -1;
+  #offsets: number[] = [];
+  #done: number[] = [];
+  #head = 0;
+  /** Sequence number of `#offsets[0]`. */
+  #base = 0;
+
+  constructor(topic: string, partition: number) {
+    this.topic = topic;
+    this.partition = partition;
+  }
+
+  /** Records a fetched offset; returns its sequence number for {@link markDone}. */
+  register(offset: number): number {
+    this.#offsets.push(offset);
+    this.#done.push(0);
+    return this.#base + this.#offsets.length - 1;
+  }
+
+  /** Marks a fetched offset finished (processed and its outputs acknowledged). */
+  markDone(seq: number): void {
+    const done = this.#done;
+    const index = seq - this.#base;
+    if (index < 0 || index >= done.length) return;
+    done[index] = 1;
+    let head = this.#head;
+    if (index !== head) return;
+    while (head < done.length && done[head] === 1) head++;
+    this.committable = this.#offsets[head - 1]! + 1;
+    this.isDirty = true;
+    this.#head = head;
+    // Compact now and then, so memory stays bounded without shifting on every electron.
+    if (head >= 4096 && head * 2 >= done.length) {
+      this.#offsets.splice(0, head);
+      done.splice(0, head);
+      this.#base += head;
+      this.#head = 0;
+    }
+  }
+
+  /** Fetched offsets not finished yet. */
+  get pending(): number {
+    return this.#done.length - this.#head;
+  }
+}
+
+/** The per-partition trackers of one consumer, and the offsets ready to commit. */
+export class CommitTracker {
+  readonly #partitions = new Map<string, PartitionTracker>();
+  #last: PartitionTracker | undefined;
+
+  /** The tracker of a partition; records of one partition come in runs, so the last one is cached. */
+  trackerFor(topic: string, partition: number): PartitionTracker {
+    const last = this.#last;
+    if (last !== undefined && last.partition === partition && last.topic === topic) return last;
+    const id = `${topic}\u0000${partition}`;
+    let tracker = this.#partitions.get(id);
+    if (tracker === undefined) {
+      tracker = new PartitionTracker(topic, partition);
+      this.#partitions.set(id, tracker);
+    }
+    this.#last = tracker;
+    return tracker;
+  }
+
+  /** Offsets that moved since the last call, ready to commit. */
+  takeCommittable(): PartitionOffset[] {
+    const offsets: PartitionOffset[] = [];
+    for (const tracker of this.#partitions.values()) {
+      if (!tracker.isDirty) continue;
+      tracker.isDirty = false;
+      offsets.push({ topic: tracker.topic, partition: tracker.partition, offset: tracker.committable });
+    }
+    return offsets;
+  }
+
+  /** Forgets revoked partitions; electrons of theirs still in flight no longer move commits. */
+  drop(partitions: readonly { topic: string; partition: number }[]): void {
+    for (const { topic, partition } of partitions) {
+      const id = `${topic}\u0000${partition}`;
+      const tracker = this.#partitions.get(id);
+      if (tracker) this.#partitions.delete(id);
+    }
+    this.#last = undefined;
+  }
+
+  /** Fetched electrons not finished yet, over all partitions. */
+  get pending(): number {
+    let pending = 0;
+    for (const tracker of this.#partitions.values()) pending += tracker.pending;
+    return pending;
+  }
+}

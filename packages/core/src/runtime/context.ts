@@ -1,0 +1,93 @@
+import type { Logger } from 'winston';
+
+/** Options of {@link Context.send}. */
+export interface SendOptions {
+  /** Runs once the broker acknowledged this output (`err` null) or failed to. */
+  onDelivered?: (err: Error | null) => void;
+  /** Return a promise that settles on the broker's acknowledgement of this output. */
+  sync?: boolean;
+}
+
+/** Options of {@link Context.loop}. */
+export interface LoopOptions {
+  /** Pause between the end of one call and the start of the next, in milliseconds. */
+  intervalMs: number;
+}
+
+/** What the context asks of the running link; implemented by the runtime. */
+export interface LinkControl {
+  send(value: unknown, topic: string | undefined, options: SendOptions | undefined): Promise<void> | undefined;
+  loop(fn: (ctx: Context) => unknown, options: LoopOptions): void;
+  readonly inputs: readonly string[];
+  addInput(topic: string): Promise<void>;
+  removeInput(topic: string): Promise<void>;
+  stopLink(reason: string | undefined): void;
+}
+
+/**
+ * What a link's methods receive besides their input: how to send, the link's identity, its
+ * logger and its stores.
+ * @publicApi
+ */
+export class Context {
+  /** This instance's id: `$HOSTNAME` in a container, else 12 random hex digits. */
+  readonly uid: string;
+  readonly linkName: string;
+  /** The consumer group this instance reads in (undefined for a pure source). */
+  readonly consumerGroup: string | undefined;
+  /** winston logger whose lines carry the link name and uid. */
+  readonly logger: Logger;
+  /** Unparsed extra command-line arguments. */
+  readonly args: readonly string[];
+  /** The MongoDB store, when the link was started with `-m`. */
+  mongodb: unknown = undefined;
+  /** The Aerospike store, when the link was started with `-a`. */
+  aerospike: unknown = undefined;
+  readonly #control: LinkControl;
+
+  constructor(init: { uid: string; linkName: string; consumerGroup: string | undefined; logger: Logger; args: readonly string[] }, control: LinkControl) {
+    this.uid = init.uid;
+    this.linkName = init.linkName;
+    this.consumerGroup = init.consumerGroup;
+    this.logger = init.logger;
+    this.args = init.args;
+    this.#control = control;
+  }
+
+  /**
+   * Emits a value or an `Electron` to `topic` (else the electron's topic, else the default output).
+   * An array sends each of its items. With `options.sync` the returned promise settles once the
+   * broker acknowledged every item; with `options.onDelivered` the callback runs once per item.
+   */
+  send(value: unknown, topic?: string, options?: SendOptions): Promise<void> | undefined {
+    if (!Array.isArray(value)) return this.#control.send(value, topic, options);
+    if (options?.sync) return Promise.all(value.map((item) => this.#control.send(item, topic, options))).then(() => undefined);
+    for (const item of value) this.#control.send(item, topic, options);
+    return undefined;
+  }
+
+  /** Calls `fn` repeatedly, `intervalMs` apart, between `setup` and `finish`. */
+  loop(fn: (ctx: Context) => unknown, options: LoopOptions): void {
+    this.#control.loop(fn, options);
+  }
+
+  /** The topics this instance reads now. */
+  get inputs(): readonly string[] {
+    return this.#control.inputs;
+  }
+
+  /** Starts reading `topic` with the default handler. */
+  addInput(topic: string): Promise<void> {
+    return this.#control.addInput(topic);
+  }
+
+  /** Stops reading `topic`. */
+  removeInput(topic: string): Promise<void> {
+    return this.#control.removeInput(topic);
+  }
+
+  /** Drains, commits what finished, and ends the link with a failure naming `reason`. */
+  stop(reason?: string): void {
+    this.#control.stopLink(reason);
+  }
+}

@@ -1,0 +1,97 @@
+import { CatenaeError, ErrorCode } from '../errors.js';
+import { Electron } from '../electron.js';
+import type { ElectronCodec } from '../codec/electron-codec.js';
+import type { Context } from './context.js';
+import type { Emitter } from './emitter.js';
+
+/** How a handler hands back its outputs, decided once per method from its function kind. */
+export type HandlerKind = 'plain' | 'generator' | 'async-generator';
+
+/** A resolved input handler: the method to call and how to read what it returns. */
+export interface Handler {
+  readonly method: string;
+  readonly fn: (electron: Electron<any, any>, ctx: Context) => unknown;
+  readonly kind: HandlerKind;
+}
+
+/** The kind of a handler function, read from its constructor once at start. */
+export function handlerKind(fn: Function): HandlerKind {
+  const kind = fn.constructor?.name;
+  if (kind === 'GeneratorFunction') return 'generator';
+  if (kind === 'AsyncGeneratorFunction') return 'async-generator';
+  return 'plain';
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/**
+ * Calls handlers and turns what they return or yield into outputs: `undefined` emits nothing,
+ * an `Electron` keeps its key and topic, anything else (an array too) is one value for the
+ * default output.
+ */
+export class Dispatcher {
+  readonly #instance: object;
+  readonly #ctx: Context;
+  readonly #codec: ElectronCodec;
+  readonly #emitter: Emitter;
+  readonly #output: string | undefined;
+  readonly #linkName: string;
+
+  constructor(instance: object, ctx: Context, codec: ElectronCodec, emitter: Emitter, output: string | undefined, linkName: string) {
+    this.#instance = instance;
+    this.#ctx = ctx;
+    this.#codec = codec;
+    this.#emitter = emitter;
+    this.#output = output;
+    this.#linkName = linkName;
+  }
+
+  /**
+   * Runs a handler on one electron. Returns undefined when it finished synchronously (its outputs
+   * are queued), or a promise when it is asynchronous. A synchronous throw propagates.
+   */
+  invoke(handler: Handler, electron: Electron): Promise<void> | undefined {
+    const result = handler.fn.call(this.#instance, electron, this.#ctx);
+    if (handler.kind === 'plain') {
+      if (isThenable(result)) return Promise.resolve(result).then(this.#emitResolved);
+      if (result !== undefined) this.emit(result, undefined);
+      return undefined;
+    }
+    if (handler.kind === 'generator') {
+      for (const item of result as Iterable<unknown>) if (item !== undefined) this.emit(item, undefined);
+      return undefined;
+    }
+    return this.#drain(result as AsyncIterable<unknown>);
+  }
+
+  /** Queues one output: an `Electron` goes to its own topic (else `topic`, else the default output). */
+  emit(value: unknown, topic: string | undefined): void {
+    this.#emitter.push(this.encode(value, topic));
+  }
+
+  /** Encodes one output. @throws CatenaeError `CATENAE_NO_OUTPUT` or `CATENAE_ENCODE` */
+  encode(value: unknown, topic: string | undefined) {
+    if (value instanceof Electron) {
+      const destination = value.topic ?? topic ?? this.#output ?? this.#noOutput();
+      return this.#codec.encode(value.value, value.key, destination, value.headers, value.timestamp);
+    }
+    return this.#codec.encode(value, null, topic ?? this.#output ?? this.#noOutput(), undefined, undefined);
+  }
+
+  readonly #emitResolved = (value: unknown): void => {
+    if (value !== undefined) this.emit(value, undefined);
+  };
+
+  async #drain(items: AsyncIterable<unknown>): Promise<void> {
+    for await (const item of items) if (item !== undefined) this.emit(item, undefined);
+  }
+
+  #noOutput(): never {
+    throw new CatenaeError(
+      ErrorCode.NoOutput,
+      `link ${this.#linkName} emitted a value but has no output topic: pass -o, set @Link({ output }), or give the Electron a topic`,
+    );
+  }
+}

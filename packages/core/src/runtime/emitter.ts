@@ -1,0 +1,148 @@
+import { CatenaeError, ErrorCode } from '../errors.js';
+import type { OutgoingRecord } from '../transport/records.js';
+import type { Transport } from '../transport/transport.js';
+import type { PartitionTracker } from './commit-tracker.js';
+import { OutputGroup, type DeliveryCallback } from './output-group.js';
+
+/** Flush early when a group grows past this many records (a generator in a tight loop). */
+const MAX_GROUP_RECORDS = 5000;
+
+/**
+ * Collects outputs into groups, produces each group with one transport call, and releases the
+ * inputs of a group to the commit trackers only once it and all earlier groups are acknowledged,
+ * so no input is committed before what it emitted is safe on the broker.
+ */
+export class Emitter {
+  readonly #transport: Transport;
+  readonly #onFatal: (err: Error) => void;
+  readonly #onProgress: () => void;
+  #current = new OutputGroup();
+  readonly #unacked: OutputGroup[] = [];
+  #unackedHead = 0;
+  #unackedRecords = 0;
+  #isFlushScheduled = false;
+  /** Set after a failed delivery: from then on no input is released for commit. */
+  #hasFailed = false;
+  #idleWaiters: (() => void)[] = [];
+  #releaseWaiters: (() => void)[] = [];
+
+  /**
+   * @param onProgress called after acknowledged groups released their inputs.
+   * @param onFatal called once a delivery failed: the link must stop without committing past it.
+   */
+  constructor(transport: Transport, onProgress: () => void, onFatal: (err: Error) => void) {
+    this.#transport = transport;
+    this.#onProgress = onProgress;
+    this.#onFatal = onFatal;
+  }
+
+  /** Queues one output. */
+  push(record: OutgoingRecord): void {
+    const records = this.#current.records;
+    records.push(record);
+    if (records.length >= MAX_GROUP_RECORDS) this.flush();
+  }
+
+  /** Queues one output and calls `callback` once the broker acknowledged it. */
+  pushWithCallback(record: OutgoingRecord, callback: DeliveryCallback): void {
+    (this.#current.callbacks ??= []).push(callback);
+    this.#current.records.push(record);
+    this.scheduleFlush();
+  }
+
+  /** Marks an input finished: it becomes committable once the outputs queued so far are acked. */
+  inputDone(tracker: PartitionTracker, seq: number): void {
+    this.#current.trackers.push(tracker);
+    this.#current.seqs.push(seq);
+  }
+
+  /** Records produced but not acknowledged yet: the consume loop's back-pressure signal. */
+  get unackedRecords(): number {
+    return this.#unackedRecords;
+  }
+
+  /** Whether nothing is queued or waiting for an acknowledgement. */
+  get isIdle(): boolean {
+    return this.#current.isEmpty && this.#unackedHead === this.#unacked.length;
+  }
+
+  /** Flushes on the next turn of the event loop, coalescing the sends of one turn. */
+  scheduleFlush(): void {
+    if (this.#isFlushScheduled) return;
+    this.#isFlushScheduled = true;
+    setImmediate(this.#scheduledFlush);
+  }
+
+  readonly #scheduledFlush = (): void => {
+    this.#isFlushScheduled = false;
+    this.flush();
+  };
+
+  /** Hands the current group to the transport. */
+  flush(): void {
+    const group = this.#current;
+    if (group.isEmpty) return;
+    this.#current = new OutputGroup();
+    this.#unacked.push(group);
+    if (group.records.length === 0) {
+      group.isAcked = true;
+      this.#release();
+      return;
+    }
+    this.#unackedRecords += group.records.length;
+    this.#transport.produce(group.records, (err) => this.#acked(group, err));
+  }
+
+  /** Resolves once everything queued so far is acknowledged (or failed). */
+  whenIdle(): Promise<void> {
+    this.flush();
+    if (this.isIdle) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Resolves at the next acknowledgement the emitter processes. */
+  nextRelease(): Promise<void> {
+    return new Promise((resolve) => this.#releaseWaiters.push(resolve));
+  }
+
+  #acked(group: OutputGroup, err: Error | null): void {
+    this.#unackedRecords -= group.records.length;
+    group.isAcked = true;
+    group.error = err;
+    this.#release();
+  }
+
+  #release(): void {
+    const unacked = this.#unacked;
+    let head = this.#unackedHead;
+    while (head < unacked.length && unacked[head]!.isAcked) {
+      const group = unacked[head++]!;
+      if (group.callbacks) for (const callback of group.callbacks) callback(group.error);
+      if (group.error && !this.#hasFailed) {
+        // Nothing of this group or after it may be committed: stop, so a restart replays it.
+        this.#hasFailed = true;
+        const message = `the broker did not acknowledge an output: ${group.error.message}`;
+        this.#onFatal(new CatenaeError(ErrorCode.Delivery, message, { cause: group.error }));
+      }
+      if (this.#hasFailed) continue;
+      const { trackers, seqs } = group;
+      for (let i = 0; i < trackers.length; i++) trackers[i]!.markDone(seqs[i]!);
+    }
+    if (head === unacked.length) {
+      unacked.length = 0;
+      head = 0;
+    }
+    this.#unackedHead = head;
+    this.#onProgress();
+    if (this.#releaseWaiters.length > 0) {
+      const waiters = this.#releaseWaiters;
+      this.#releaseWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (this.isIdle && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { isCatenaeError, ErrorCode } from '../errors.js';
+import type { OnError } from '../registry/link-definition.js';
+import type { MessageHeader, OutgoingRecord, RawRecord } from '../transport/records.js';
+
+/** What to do with an electron whose handler failed. */
+export type FailureAction = 'retry' | 'dead-letter' | 'skip' | 'stop';
+
+/** Retries and where failures go, as `--on-error`, `--retries` and `--retry-backoff-ms` say. */
+export class FailurePolicy {
+  readonly onError: OnError;
+  readonly #retries: number;
+  readonly #backoffMs: number;
+
+  constructor(onError: OnError, retries: number, backoffMs: number) {
+    this.onError = onError;
+    this.#retries = retries;
+    this.#backoffMs = backoffMs;
+  }
+
+  /** The action for a failure at `attempt` (0 for the first call). Undecodable input is never retried. */
+  decide(err: unknown, attempt: number): FailureAction {
+    if (this.onError === 'exit') return 'stop';
+    if (this.onError === 'skip') return 'skip';
+    if (attempt < this.#retries && !isCatenaeError(err, ErrorCode.Decode)) return 'retry';
+    return 'dead-letter';
+  }
+
+  /** Exponential backoff before retry number `attempt + 1`. */
+  backoffMs(attempt: number): number {
+    return this.#backoffMs * 2 ** attempt;
+  }
+}
+
+/** The dead letter of a record: the original bytes on `<topic>.dlq`, with the error and the source in headers. */
+export function deadLetterOf(record: RawRecord, err: unknown, linkName: string): OutgoingRecord {
+  const headers: MessageHeader[] = record.headers ? [...record.headers] : [];
+  headers.push(
+    { 'catenae-error': errorMessage(err) },
+    { 'catenae-error-code': isCatenaeError(err) ? err.code : ErrorCode.Handler },
+    { 'catenae-source-topic': record.topic },
+    { 'catenae-source-partition': String(record.partition) },
+    { 'catenae-source-offset': String(record.offset) },
+    { 'catenae-link': linkName },
+  );
+  return { topic: `${record.topic}.dlq`, partition: undefined, key: record.key, value: record.value, headers, timestamp: record.timestamp };
+}
+
+/** One line describing an error thrown by user code. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

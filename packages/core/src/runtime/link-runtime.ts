@@ -1,0 +1,279 @@
+import type { Logger } from 'winston';
+import { ElectronCodec } from '../codec/electron-codec.js';
+import { CatenaeError, ErrorCode } from '../errors.js';
+import type { LinkDefinition } from '../registry/link-definition.js';
+import type { TopicPartition } from '../transport/records.js';
+import type { Transport, TransportFactory } from '../transport/transport.js';
+import { CommitTracker } from './commit-tracker.js';
+import { ConsumeLoop } from './consume-loop.js';
+import { Context, type LinkControl, type LoopOptions, type SendOptions } from './context.js';
+import { Dispatcher } from './dispatch.js';
+import { Emitter } from './emitter.js';
+import { FailurePolicy, errorMessage } from './failure-policy.js';
+import { HandlerTable } from './handler-table.js';
+import type { LinkExit, LinkHandle } from './link-handle.js';
+import type { LinkSettings } from './link-settings.js';
+import { Scheduler } from './scheduler.js';
+import { SourceRunner } from './source-runner.js';
+import { withDeadline } from './with-deadline.js';
+
+const MAX_BATCH = 2000;
+const FETCH_WAIT_MS = 100;
+const MAX_UNACKED_RECORDS = 50_000;
+const COMMIT_INTERVAL_MS = 1000;
+const REVOKE_DRAIN_MS = 5000;
+
+/**
+ * One running instance of a link: its transport, codec, scheduler, emitter, commit tracker and
+ * sources, wired together, with the lifecycle setup → sources and inputs → drain → finish → close.
+ */
+export class LinkRuntime implements LinkControl, LinkHandle {
+  readonly name: string;
+  readonly uid: string;
+  readonly consumerGroup: string | undefined;
+  readonly instance: object;
+  readonly ctx: Context;
+  readonly done: Promise<LinkExit>;
+  readonly #settings: LinkSettings;
+  readonly #logger: Logger;
+  readonly #transport: Transport;
+  readonly #tracker = new CommitTracker();
+  readonly #emitter: Emitter;
+  readonly #dispatcher: Dispatcher;
+  readonly #scheduler: Scheduler;
+  readonly #sources: SourceRunner;
+  readonly #handlers: HandlerTable;
+  readonly #consumeLoop: ConsumeLoop;
+  #resolveDone!: (exit: LinkExit) => void;
+  #stopping: Promise<LinkExit> | undefined;
+  #commitTimer: NodeJS.Timeout | undefined;
+  #commitChain: Promise<void> = Promise.resolve();
+  #isSubscribed = false;
+  #drainWaiter: (() => void) | undefined;
+  /** Whether a shutdown still lets in-flight handlers emit (draining), or already refuses sends. */
+  #isDraining = false;
+
+  constructor(definition: LinkDefinition, settings: LinkSettings, factory: TransportFactory, logger: Logger) {
+    this.#settings = settings;
+    this.#logger = logger;
+    this.name = settings.name;
+    this.uid = settings.uid;
+    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
+    this.instance = definition.create();
+    this.#handlers = new HandlerTable(definition, this.instance, settings.inputs);
+    this.consumerGroup = this.#handlers.hasHandlers ? settings.consumerGroup : undefined;
+    this.#transport = factory.create({
+      clientId: `${settings.name}-${settings.uid}`,
+      groupId: this.consumerGroup,
+      idempotent: settings.mode === 'synchronous' || settings.mode === 'exactly-once',
+    });
+    this.ctx = new Context({ uid: this.uid, linkName: this.name, consumerGroup: this.consumerGroup, logger, args: settings.args }, this);
+    const codec = new ElectronCodec(settings);
+    const fatal = (err: Error) => void this.#fail(err);
+    this.#emitter = new Emitter(this.#transport, () => this.#progress(), fatal);
+    this.#dispatcher = new Dispatcher(this.instance, this.ctx, codec, this.#emitter, settings.output, settings.name);
+    this.#scheduler = new Scheduler({
+      dispatcher: this.#dispatcher,
+      emitter: this.#emitter,
+      policy: new FailurePolicy(settings.onError, settings.retries, settings.retryBackoffMs),
+      logger,
+      concurrency: settings.concurrency,
+      linkName: settings.name,
+      onSettled: () => {
+        this.#emitter.scheduleFlush();
+        this.#progress();
+      },
+      onFatal: fatal,
+    });
+    this.#sources = new SourceRunner({
+      ctx: this.ctx,
+      dispatcher: this.#dispatcher,
+      emitter: this.#emitter,
+      logger,
+      maxUnackedRecords: MAX_UNACKED_RECORDS,
+      onError: (err) => {
+        if (settings.onError === 'exit') void this.#fail(err);
+      },
+    });
+    for (const generator of definition.generators) this.#sources.addGenerator(this.instance, generator.method, generator.interval);
+    this.#consumeLoop = new ConsumeLoop(
+      { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger },
+      this.#handlers.snapshot(),
+      {
+        maxBatch: MAX_BATCH,
+        fetchWaitMs: FETCH_WAIT_MS,
+        maxUnackedRecords: MAX_UNACKED_RECORDS,
+        consumerTimeoutMs: settings.consumerTimeoutMs,
+        onConsumerTimeout: () => {
+          logger.info(`no input for ${settings.consumerTimeoutMs} ms (--consumer-timeout): stopping`);
+          void this.stop();
+        },
+      },
+    );
+  }
+
+  get inputs(): readonly string[] {
+    return this.#handlers.topics;
+  }
+
+  /** Connects, creates topics, runs `setup`, then starts the sources and the consume loop. */
+  async start(): Promise<void> {
+    const settings = this.#settings;
+    if (settings.inputMode !== 'parity') {
+      throw new CatenaeError(ErrorCode.BadFlag, `--input-mode ${settings.inputMode} is not available yet: use parity`);
+    }
+    if (settings.mode === 'synchronous' || settings.mode === 'exactly-once') {
+      throw new CatenaeError(ErrorCode.BadFlag, `--mode ${settings.mode} is not available yet: use async or sequential`);
+    }
+    await this.#transport.connect();
+    const topics = this.#handlers.topics.map((topic) => ({ topic }));
+    if (settings.output) topics.push({ topic: settings.output });
+    if (topics.length > 0) await this.#transport.ensureTopics(topics);
+    const setup = (this.instance as { setup?: Function }).setup;
+    if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
+    this.#subscribe();
+    this.#sources.start();
+    this.#commitTimer = setInterval(() => void this.commitNow(), COMMIT_INTERVAL_MS);
+    this.#commitTimer.unref();
+    this.#logger.info(
+      `started: inputs [${this.inputs.join(', ')}], output ${settings.output ?? '-'}, group ${this.consumerGroup ?? '-'}, mode ${settings.mode}`,
+    );
+  }
+
+  isIdle(): boolean {
+    return this.#scheduler.pending === 0 && this.#emitter.isIdle;
+  }
+
+  commitNow(): Promise<void> {
+    this.#commitChain = this.#commitChain.then(async () => {
+      const offsets = this.#tracker.takeCommittable();
+      if (offsets.length === 0) return;
+      try {
+        await this.#transport.commit(offsets);
+      } catch (err) {
+        this.#logger.warn(`commit failed (it is retried with the next one): ${errorMessage(err)}`);
+      }
+    });
+    return this.#commitChain;
+  }
+
+  stop(reason?: string): Promise<LinkExit> {
+    return this.#shutdown({ ok: true, reason: reason ?? 'stopped' });
+  }
+
+  // LinkControl, behind ctx:
+
+  send(value: unknown, topic: string | undefined, options: SendOptions | undefined): Promise<void> | undefined {
+    if (this.#stopping && !this.#isDraining) throw new CatenaeError(ErrorCode.Closed, `link ${this.name} is stopped`);
+    const record = this.#dispatcher.encode(value, topic);
+    if (options?.onDelivered === undefined && !options?.sync) {
+      this.#emitter.push(record);
+      this.#emitter.scheduleFlush();
+      return undefined;
+    }
+    if (!options.sync) {
+      this.#emitter.pushWithCallback(record, options.onDelivered!);
+      return undefined;
+    }
+    return new Promise((resolve, reject) => {
+      this.#emitter.pushWithCallback(record, (err) => {
+        options.onDelivered?.(err);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
+
+  loop(fn: (ctx: Context) => unknown, options: LoopOptions): void {
+    this.#sources.addLoop(fn, options.intervalMs);
+  }
+
+  async addInput(topic: string): Promise<void> {
+    this.#handlers.add(topic);
+    await this.#transport.ensureTopics([{ topic }]);
+    this.#subscribe();
+  }
+
+  async removeInput(topic: string): Promise<void> {
+    this.#handlers.remove(topic);
+    this.#subscribe();
+  }
+
+  // ctx.stop(reason): a deliberate failure exit.
+  stopLink(reason: string | undefined): void {
+    void this.#shutdown({ ok: false, reason: reason ?? 'stopped by the link' });
+  }
+
+  #subscribe(): void {
+    const topics = this.#handlers.topics;
+    this.#consumeLoop.setHandlers(this.#handlers.snapshot());
+    if (topics.length === 0 && !this.#isSubscribed) return;
+    this.#transport.subscribe(topics, {
+      onAssigned: (partitions) => this.#logger.debug(`assigned ${describe(partitions)}`),
+      onRevoked: (partitions) => this.#revoked(partitions),
+    });
+    if (!this.#isSubscribed) this.#consumeLoop.start();
+    this.#isSubscribed = true;
+  }
+
+  async #revoked(partitions: TopicPartition[]): Promise<void> {
+    this.#logger.debug(`revoking ${describe(partitions)}`);
+    await withDeadline(this.#emitter.whenIdle(), REVOKE_DRAIN_MS);
+    await this.commitNow();
+    this.#tracker.drop(partitions);
+  }
+
+  #progress(): void {
+    this.#consumeLoop.wake();
+    if (this.#drainWaiter && this.isIdle()) this.#drainWaiter();
+  }
+
+  #fail(err: Error): Promise<LinkExit> {
+    this.#scheduler.stop();
+    return this.#shutdown({ ok: false, reason: err.message, error: err });
+  }
+
+  #shutdown(exit: LinkExit): Promise<LinkExit> {
+    this.#stopping ??= this.#runShutdown(exit);
+    return this.#stopping;
+  }
+
+  async #runShutdown(exit: LinkExit): Promise<LinkExit> {
+    const log = exit.ok ? this.#logger.info.bind(this.#logger) : this.#logger.error.bind(this.#logger);
+    log(`stopping: ${exit.reason}`);
+    this.#isDraining = true;
+    const deadline = Date.now() + this.#settings.shutdownTimeoutMs;
+    const left = () => Math.max(deadline - Date.now(), 0);
+    await withDeadline(Promise.all([this.#sources.stop(), this.#consumeLoop.stop()]), left());
+    if (exit.ok) {
+      await withDeadline(
+        new Promise<void>((resolve) => {
+          this.#drainWaiter = resolve;
+          this.#progress();
+        }),
+        left(),
+      );
+    }
+    await withDeadline(this.#emitter.whenIdle(), left());
+    await withDeadline(this.#transport.flush(left()).catch(() => undefined), left());
+    await withDeadline(this.commitNow(), left());
+    this.#isDraining = false;
+    clearInterval(this.#commitTimer);
+    const finish = (this.instance as { finish?: Function }).finish;
+    if (typeof finish === 'function') {
+      try {
+        await withDeadline(Promise.resolve(finish.call(this.instance, this.ctx)), left());
+      } catch (err) {
+        this.#logger.error(`finish() failed: ${errorMessage(err)}`);
+      }
+    }
+    await withDeadline(this.#transport.close(), Math.max(left(), 1000)).catch(() => undefined);
+    this.#logger.info('stopped');
+    this.#resolveDone(exit);
+    return exit;
+  }
+}
+
+function describe(partitions: readonly TopicPartition[]): string {
+  return partitions.map(({ topic, partition }) => `${topic}[${partition}]`).join(', ') || 'nothing';
+}

@@ -1,0 +1,193 @@
+import type { Electron } from '../electron.js';
+import type { Logger } from 'winston';
+import type { Dispatcher } from './dispatch.js';
+import type { Emitter } from './emitter.js';
+import { deadLetterOf, errorMessage, type FailurePolicy } from './failure-policy.js';
+import type { InputBatch } from './input-batch.js';
+
+/** A lane holds the electrons waiting behind a busy key (or keyless partition): queued pairs of batch and index. */
+type LaneQueue = (InputBatch | number)[];
+
+/**
+ * Runs handlers with up to `concurrency` asynchronous ones in flight while keeping per-key order
+ * (per-partition order without a key). Synchronous handlers never touch the microtask queue:
+ * lanes are only tracked while something asynchronous is pending.
+ */
+export class Scheduler {
+  readonly #dispatcher: Dispatcher;
+  readonly #emitter: Emitter;
+  readonly #policy: FailurePolicy;
+  readonly #logger: Logger;
+  readonly #concurrency: number;
+  readonly #onSettled: () => void;
+  readonly #onFatal: (err: Error) => void;
+  readonly #linkName: string;
+  readonly #lanes = new Map<string, LaneQueue>();
+  #inFlight = 0;
+  #waiting = 0;
+  #backlog: InputBatch | undefined;
+  #backlogIndex = 0;
+  #hasStopped = false;
+
+  constructor(options: {
+    dispatcher: Dispatcher;
+    emitter: Emitter;
+    policy: FailurePolicy;
+    logger: Logger;
+    concurrency: number;
+    linkName: string;
+    /** Called after asynchronous work settled: flush outputs, maybe fetch more. */
+    onSettled: () => void;
+    onFatal: (err: Error) => void;
+  }) {
+    this.#dispatcher = options.dispatcher;
+    this.#emitter = options.emitter;
+    this.#policy = options.policy;
+    this.#logger = options.logger;
+    this.#concurrency = options.concurrency;
+    this.#linkName = options.linkName;
+    this.#onSettled = options.onSettled;
+    this.#onFatal = options.onFatal;
+  }
+
+  /** Electrons accepted but not finished: running, retrying, queued behind their key, or in the backlog. */
+  get pending(): number {
+    const backlog = this.#backlog ? this.#backlog.records.length - this.#backlogIndex : 0;
+    return this.#inFlight + this.#waiting + backlog;
+  }
+
+  /** Whether another batch may be handed over now. */
+  get canAccept(): boolean {
+    return this.#backlog === undefined && this.#inFlight + this.#waiting < this.#concurrency * 4;
+  }
+
+  /** Stops starting handlers; what runs finishes. */
+  stop(): void {
+    this.#hasStopped = true;
+  }
+
+  /** Starts every electron of the batch it can; the rest waits for capacity. */
+  dispatch(batch: InputBatch, from = 0): void {
+    const { electrons, records } = batch;
+    const lanes = this.#lanes;
+    for (let i = from; i < records.length; i++) {
+      if (this.#hasStopped) return;
+      if (this.#inFlight >= this.#concurrency) {
+        this.#backlog = batch;
+        this.#backlogIndex = i;
+        return;
+      }
+      if (lanes.size > 0) {
+        const queue = lanes.get(laneOf(electrons[i], batch, i));
+        if (queue !== undefined) {
+          queue.push(batch, i);
+          this.#waiting++;
+          continue;
+        }
+      }
+      this.#run(batch, i, 0, undefined);
+    }
+    if (this.#backlog === batch) this.#backlog = undefined;
+  }
+
+  /**
+   * Runs one electron. Returns true when it finished synchronously (processed, dead-lettered or
+   * skipped); false when it is now pending, its lane marked busy.
+   */
+  #run(batch: InputBatch, i: number, attempt: number, heldLane: string | undefined): boolean {
+    const electron = batch.electrons[i];
+    if (electron === undefined) return this.#fail(batch, i, batch.errors[i], Infinity, heldLane);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#dispatcher.invoke(batch.handlers[i]!, electron);
+    } catch (err) {
+      return this.#fail(batch, i, err, attempt, heldLane);
+    }
+    if (pending === undefined) {
+      this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
+      return true;
+    }
+    const lane = this.#hold(batch, i, heldLane);
+    this.#inFlight++;
+    pending.then(
+      () => {
+        this.#inFlight--;
+        this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
+        this.#advance(lane);
+        this.#settled();
+      },
+      (err: unknown) => {
+        this.#inFlight--;
+        if (this.#fail(batch, i, err, attempt, lane)) this.#advance(lane);
+        this.#settled();
+      },
+    );
+    return false;
+  }
+
+  /** Applies the failure policy; returns true when the electron is finished (dead-lettered or skipped). */
+  #fail(batch: InputBatch, i: number, err: unknown, attempt: number, heldLane: string | undefined): boolean {
+    const record = batch.records[i]!;
+    const where = `${record.topic}[${record.partition}]@${record.offset}`;
+    const action = this.#policy.decide(err, attempt);
+    if (action === 'retry') {
+      const lane = this.#hold(batch, i, heldLane);
+      const delayMs = this.#policy.backoffMs(attempt);
+      this.#logger.warn(`electron ${where} failed (${errorMessage(err)}); retry ${attempt + 1} in ${delayMs} ms`);
+      this.#inFlight++;
+      setTimeout(() => {
+        this.#inFlight--;
+        if (this.#hasStopped) return this.#settled();
+        if (this.#run(batch, i, attempt + 1, lane)) this.#advance(lane);
+        this.#settled();
+      }, delayMs);
+      return false;
+    }
+    if (action === 'stop') {
+      this.#hold(batch, i, heldLane);
+      this.#onFatal(new Error(`electron ${where} failed and --on-error is exit: ${errorMessage(err)}`, { cause: err }));
+      return false;
+    }
+    if (action === 'dead-letter') {
+      this.#logger.error(`electron ${where} failed, sent to ${record.topic}.dlq: ${errorMessage(err)}`);
+      this.#emitter.push(deadLetterOf(record, err, this.#linkName));
+    } else {
+      this.#logger.warn(`electron ${where} failed and was skipped: ${errorMessage(err)}`);
+    }
+    this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
+    return true;
+  }
+
+  /** Marks the lane of electron i busy (if the caller does not hold it already) and returns it. */
+  #hold(batch: InputBatch, i: number, heldLane: string | undefined): string {
+    if (heldLane !== undefined) return heldLane;
+    const lane = laneOf(batch.electrons[i], batch, i);
+    if (!this.#lanes.has(lane)) this.#lanes.set(lane, []);
+    return lane;
+  }
+
+  /** Runs what waits behind a lane until one goes asynchronous; frees the lane when empty. */
+  #advance(lane: string): void {
+    const queue = this.#lanes.get(lane)!;
+    while (queue.length > 0 && !this.#hasStopped) {
+      const batch = queue.shift() as InputBatch;
+      const i = queue.shift() as number;
+      this.#waiting--;
+      if (!this.#run(batch, i, 0, lane)) return;
+    }
+    if (queue.length === 0) this.#lanes.delete(lane);
+  }
+
+  #settled(): void {
+    const backlog = this.#backlog;
+    if (backlog !== undefined && this.#inFlight < this.#concurrency) this.dispatch(backlog, this.#backlogIndex);
+    this.#onSettled();
+  }
+}
+
+/** The ordering lane: the key when there is one, else the source partition. */
+function laneOf(electron: Electron | undefined, batch: InputBatch, i: number): string {
+  if (electron !== undefined && electron.key !== null) return `k${electron.key as string}`;
+  const record = batch.records[i]!;
+  return `p${record.partition}:${record.topic}`;
+}

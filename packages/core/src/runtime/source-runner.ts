@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'winston';
+import { isCatenaeError, ErrorCode } from '../errors.js';
+import type { Context } from './context.js';
+import type { Dispatcher } from './dispatch.js';
+import { handlerKind } from './dispatch.js';
+import type { Emitter } from './emitter.js';
+import { errorMessage } from './failure-policy.js';
+
+/** Yield to the event loop after this many items of a synchronous generator, so acks can arrive. */
+const ITEMS_PER_TURN = 1000;
+
+/**
+ * Runs a link's sources: `@Generator` methods (once, or every `interval` ms) and `ctx.loop` tasks,
+ * between `setup` and `finish`. A source that throws is logged at error level and reported, never lost silently.
+ */
+export class SourceRunner {
+  readonly #ctx: Context;
+  readonly #dispatcher: Dispatcher;
+  readonly #emitter: Emitter;
+  readonly #logger: Logger;
+  readonly #onError: (err: Error) => void;
+  readonly #maxUnackedRecords: number;
+  readonly #running = new Set<Promise<void>>();
+  readonly #abort = new AbortController();
+  #hasStarted = false;
+  readonly #queued: (() => Promise<void>)[] = [];
+
+  constructor(parts: { ctx: Context; dispatcher: Dispatcher; emitter: Emitter; logger: Logger; maxUnackedRecords: number; onError: (err: Error) => void }) {
+    this.#ctx = parts.ctx;
+    this.#dispatcher = parts.dispatcher;
+    this.#emitter = parts.emitter;
+    this.#logger = parts.logger;
+    this.#maxUnackedRecords = parts.maxUnackedRecords;
+    this.#onError = parts.onError;
+  }
+
+  get isStopping(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  /** Registers a generator method of the link instance. */
+  addGenerator(instance: object, method: string, intervalMs: number | undefined): void {
+    const fn = (instance as Record<string, Function>)[method]!;
+    const kind = handlerKind(fn);
+    const once = () => (kind === 'plain' ? this.#callPlain(fn, instance) : this.#drain(fn.call(instance, this.#ctx), kind === 'async-generator'));
+    this.#add(intervalMs === undefined ? once : () => this.#repeat(once, intervalMs), `generator ${method}()`);
+  }
+
+  /** Registers a periodic task (`ctx.loop`). */
+  addLoop(fn: (ctx: Context) => unknown, intervalMs: number): void {
+    this.#add(() => this.#repeat(() => this.#callPlain(fn, undefined), intervalMs), `loop ${fn.name || 'task'}`);
+  }
+
+  /** Starts the sources registered so far; later ones start at once. */
+  start(): void {
+    this.#hasStarted = true;
+    for (const run of this.#queued.splice(0)) this.#track(run);
+  }
+
+  /** Stops every source and waits (bounded by the caller) for them to end. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await Promise.allSettled([...this.#running]);
+  }
+
+  /** Resolves once every source ended by itself (one-shot generators done). */
+  async whenDone(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  #add(run: () => Promise<void>, name: string): void {
+    const guarded = async () => {
+      try {
+        await run();
+      } catch (err) {
+        if (this.isStopping && isCatenaeError(err, ErrorCode.Closed)) return;
+        this.#logger.error(`${name} failed: ${errorMessage(err)}`);
+        this.#onError(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    if (this.#hasStarted) this.#track(guarded);
+    else this.#queued.push(guarded);
+  }
+
+  #track(run: () => Promise<void>): void {
+    const running = run().finally(() => this.#running.delete(running));
+    this.#running.add(running);
+  }
+
+  async #callPlain(fn: Function, self: unknown): Promise<void> {
+    const result = await fn.call(self, this.#ctx);
+    if (result !== undefined) this.#dispatcher.emit(result, undefined);
+    this.#emitter.scheduleFlush();
+  }
+
+  async #repeat(once: () => Promise<void>, intervalMs: number): Promise<void> {
+    const signal = this.#abort.signal;
+    while (!signal.aborted) {
+      await once();
+      await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  async #drain(items: Iterable<unknown> | AsyncIterable<unknown>, isAsync: boolean): Promise<void> {
+    if (isAsync) {
+      let count = 0;
+      for await (const item of items as AsyncIterable<unknown>) {
+        if (this.isStopping) return;
+        if (item !== undefined) this.#dispatcher.emit(item, undefined);
+        if (++count % ITEMS_PER_TURN === 0) await this.#backpressure();
+      }
+    } else {
+      // A synchronous generator is read in slices, with no promise per item.
+      const iterator = (items as Iterable<unknown>)[Symbol.iterator]();
+      for (;;) {
+        for (let n = 0; n < ITEMS_PER_TURN; n++) {
+          const next = iterator.next();
+          if (next.done) return this.#emitter.flush();
+          if (next.value !== undefined) this.#dispatcher.emit(next.value, undefined);
+        }
+        if (this.isStopping) return;
+        await this.#backpressure();
+      }
+    }
+    this.#emitter.flush();
+  }
+
+  /** Flushes, lets the event loop turn, then waits while too many outputs are unacknowledged. */
+  async #backpressure(): Promise<void> {
+    this.#emitter.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#emitter.unackedRecords > this.#maxUnackedRecords && !this.isStopping) await this.#emitter.nextRelease();
+  }
+}

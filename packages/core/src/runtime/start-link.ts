@@ -1,0 +1,44 @@
+import { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { EmbeddedTransportFactory } from '../broker/embedded-transport.js';
+import { resolveLink, type LinkLike } from '../registry/resolve-link.js';
+import type { TransportFactory } from '../transport/transport.js';
+import { createLogger } from './create-logger.js';
+import type { LinkHandle } from './link-handle.js';
+import { LinkRuntime } from './link-runtime.js';
+import { resolveSettings } from './link-settings.js';
+import type { StartOptions } from './start-options.js';
+import { kafkaTransport } from './transport-registry.js';
+
+let processBroker: EmbeddedBroker | undefined;
+
+/** The embedded broker shared by every link of this process started without `kafka`. */
+export function processEmbeddedBroker(): EmbeddedBroker {
+  return (processBroker ??= new EmbeddedBroker());
+}
+
+/**
+ * Starts one instance of a link and resolves once it runs: connected, topics created, `setup`
+ * done, consuming. Without `kafka` (or `transport`) it runs on this process's embedded broker.
+ * @throws CatenaeError naming the bad option, an unreachable broker, or a failed `setup`.
+ * @publicApi
+ */
+export async function startLink(link: LinkLike, options: StartOptions = {}): Promise<LinkHandle> {
+  const definition = resolveLink(link);
+  const settings = resolveSettings(definition, options);
+  const factory = await transportOf(options);
+  const logger = createLogger(settings.logLevel, settings.logFormat, settings.name, settings.uid);
+  const runtime = new LinkRuntime(definition, settings, factory, logger);
+  try {
+    await runtime.start();
+  } catch (err) {
+    await runtime.stop('start failed');
+    throw err;
+  }
+  return runtime;
+}
+
+function transportOf(options: StartOptions): Promise<TransportFactory> | TransportFactory {
+  if (options.transport) return options.transport;
+  if (options.kafka !== undefined) return kafkaTransport(options.kafka, options.kafkaConfig);
+  return new EmbeddedTransportFactory(processEmbeddedBroker());
+}

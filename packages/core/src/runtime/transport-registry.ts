@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { CatenaeError, ErrorCode } from '../errors.js';
+import type { TransportFactory } from '../transport/transport.js';
+
+/** Builds the Kafka transport from bootstrap servers and pass-through settings. */
+export type KafkaTransportCreator = (options: { brokers: string; config?: Record<string, string> }) => TransportFactory;
+
+let kafkaCreator: KafkaTransportCreator | undefined;
+
+/**
+ * Lets `@catenae/kafka` plug itself in (it calls this when imported), so `@catenae/core` never
+ * depends on a Kafka client.
+ */
+export function registerKafkaTransport(creator: KafkaTransportCreator): void {
+  kafkaCreator = creator;
+}
+
+/**
+ * The Kafka transport factory: the registered one, else `@catenae/kafka` resolved from the
+ * working directory. @throws CatenaeError `CATENAE_BROKER` when the package is not installed.
+ */
+export async function kafkaTransport(brokers: string, config: Record<string, string> | undefined): Promise<TransportFactory> {
+  if (!kafkaCreator) {
+    try {
+      const resolved = createRequire(pathToFileURL(`${process.cwd()}/`)).resolve('@catenae/kafka');
+      await import(pathToFileURL(resolved).href);
+    } catch {
+      // Reported below in one line.
+    }
+  }
+  if (!kafkaCreator) {
+    throw new CatenaeError(ErrorCode.Broker, 'running on Kafka needs @catenae/kafka: install it (pnpm add @catenae/kafka) and import it');
+  }
+  return kafkaCreator({ brokers, config });
+}
