@@ -187,7 +187,7 @@ export class EmbeddedTransport implements Transport {
     this.#revoking = settleListener(() => this.#listener.onRevoked(partitions), this.#broker.rebalanceTimeoutMs, what)
       .then((error) => {
         if (error !== null) this.#fail(error);
-        this.#cursors = [];
+        if (this.#cursors === cursors) this.#cursors = [];
         this.#revoking = undefined;
       });
     return this.#revoking;
