@@ -35,6 +35,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   readonly ctx: Context;
   readonly done: Promise<LinkExit>;
   readonly #settings: LinkSettings;
+  readonly #definition: LinkDefinition;
   readonly #logger: Logger;
   readonly #transport: Transport;
   readonly #tracker = new CommitTracker();
@@ -55,6 +56,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   constructor(definition: LinkDefinition, settings: LinkSettings, factory: TransportFactory, logger: Logger) {
     this.#settings = settings;
+    this.#definition = definition;
     this.#logger = logger;
     this.name = settings.name;
     this.uid = settings.uid;
@@ -133,6 +135,10 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
     this.#subscribe();
     this.#sources.start();
+    if (!this.#handlers.hasHandlers && this.#definition.generators.length > 0 && this.#definition.rpcMethods.length === 0) {
+      // A pure source whose generators all returned has nothing left to do: stop cleanly.
+      void this.#sources.whenDone().then(() => this.stop('every generator finished'));
+    }
     this.#commitTimer = setInterval(() => void this.commitNow(), COMMIT_INTERVAL_MS);
     this.#commitTimer.unref();
     this.#logger.info(
@@ -155,6 +161,15 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       }
     });
     return this.#commitChain;
+  }
+
+  /** Undoes a start that failed half-way, quietly: the caller reports the error. */
+  async abortStart(err: Error): Promise<void> {
+    this.#stopping ??= Promise.resolve({ ok: false, reason: err.message, error: err });
+    clearInterval(this.#commitTimer);
+    await Promise.all([this.#sources.stop(), this.#consumeLoop.stop()]);
+    await withDeadline(this.#transport.close(), 5000);
+    this.#resolveDone(await this.#stopping);
   }
 
   stop(reason?: string): Promise<LinkExit> {
@@ -209,7 +224,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#consumeLoop.setHandlers(this.#handlers.snapshot());
     if (topics.length === 0 && !this.#isSubscribed) return;
     this.#transport.subscribe(topics, {
-      onAssigned: (partitions) => this.#logger.debug(`assigned ${describe(partitions)}`),
+      onAssigned: (partitions) => this.#logger.info(`assigned ${describe(partitions)}`),
       onRevoked: (partitions) => this.#revoked(partitions),
     });
     if (!this.#isSubscribed) this.#consumeLoop.start();

@@ -31,7 +31,7 @@ export async function startLink(link: LinkLike, options: StartOptions = {}): Pro
   try {
     await runtime.start();
   } catch (err) {
-    await runtime.stop('start failed');
+    await runtime.abortStart(err as Error);
     throw err;
   }
   return runtime;

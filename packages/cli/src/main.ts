@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { kafkaCommand } from './kafka-command.js';
+import { RUN_FLAGS } from './flags.js';
+import { reportError } from './report-error.js';
+import { runCommand } from './run-command.js';
+
+const USAGE = `Usage:
+  catenae run <link files...> [flags] [-- arguments for the links]
+  catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092)
+
+Flags of catenae run (each also CATENAE_<FLAG> in the environment):
+${RUN_FLAGS.map((flag) => `  ${(flag.alias ? `-${flag.alias}, ` : '    ') + `--${flag.name}`}`.padEnd(30) + flag.describe).join('\n')}
+`;
+
+/** Runs the `catenae` command and resolves with its exit code; errors are printed as one line. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        if (rest.includes('--help') || rest.includes('-h')) return usage(0);
+        return await runCommand(rest, env);
+      case 'kafka':
+        return await kafkaCommand(rest, env);
+      case '--version':
+      case '-v':
+        process.stdout.write(`${version()}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        return usage(command === undefined ? 1 : 0);
+      default:
+        process.stderr.write(`catenae: unknown command "${command}": expected run or kafka\n`);
+        return 2;
+    }
+  } catch (err) {
+    reportError(err, env.CATENAE_LOG_LEVEL === 'debug' || argv.includes('debug'));
+    return 1;
+  }
+}
+
+function usage(code: number): number {
+  (code === 0 ? process.stdout : process.stderr).write(USAGE);
+  return code;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

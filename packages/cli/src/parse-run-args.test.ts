@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ErrorCode } from '@catenae/core';
+import { parseRunArgs } from './parse-run-args.js';
+
+test('flags become start options, arguments after -- reach the link', async () => {
+  const { files, options, hasLinkTopics } = await parseRunArgs(
+    ['./dist/mapper.js', '-k', 'localhost:9092,broker-2:9093', '-i', 'a, b', '-o', 'out', '-g', 'grp', '--seq', '--concurrency', '8', '--', '--repeat', '3'],
+    {},
+  );
+  assert.deepEqual(files, ['./dist/mapper.js']);
+  assert.equal(options.kafka, 'localhost:9092,broker-2:9093');
+  assert.deepEqual(options.inputs, ['a', 'b']);
+  assert.equal(options.output, 'out');
+  assert.equal(options.consumerGroup, 'grp');
+  assert.equal(options.mode, 'sequential');
+  assert.equal(options.concurrency, 8);
+  assert.deepEqual(options.args, ['--repeat', '3']);
+  assert.equal(hasLinkTopics, true);
+});
+
+test('CATENAE_* variables fill flags that were not given, and flags win', async () => {
+  const env = { CATENAE_KAFKA: 'env-host:9092', CATENAE_OUTPUT: 'env-out', CATENAE_UID_CONSUMER_GROUP: 'true', CATENAE_KAFKA_SASL_MECHANISMS: 'SCRAM-SHA-256' };
+  const { options } = await parseRunArgs(['link.js', '-o', 'flag-out', '--kafka-config', 'linger.ms=1'], env);
+  assert.equal(options.kafka, 'env-host:9092');
+  assert.equal(options.output, 'flag-out');
+  assert.equal(options.uidConsumerGroup, true);
+  assert.deepEqual(options.kafkaConfig, { 'sasl.mechanisms': 'SCRAM-SHA-256', 'linger.ms': '1' });
+});
+
+test('--random-consumer-group is the Python name of --uid-consumer-group', async () => {
+  const { options } = await parseRunArgs(['link.js', '--random-consumer-group'], {});
+  assert.equal(options.uidConsumerGroup, true);
+});
+
+for (const [argv, fragment] of [
+  [['link.js', '-k', 'localhost'], '-k "localhost" is not host:port'],
+  [['link.js', '-k', 'host:99999'], 'is not host:port'],
+  [['link.js', '-k', ':9092'], 'is not host:port'],
+  [['link.js', '--bogus', '1'], 'unknown flag --bogus'],
+  [['link.js', '--concurrency', 'many'], '--concurrency "many" is not a number'],
+  [['link.js', '--seq', '--sync'], 'conflicting modes'],
+  [['link.js', '--kafka-config', 'novalue'], 'is not key=value'],
+  [['link.js', '-a', 'aero'], '-a "aero" is not host:port'],
+  [[], 'needs at least one link file'],
+] as const) {
+  test(`bad input is one clear error: ${argv.join(' ') || '(nothing)'}`, async () => {
+    await assert.rejects(parseRunArgs(argv, {}), (err: Error & { code?: string }) => {
+      assert.equal(err.code, ErrorCode.BadFlag);
+      assert.ok(err.message.includes(fragment), err.message);
+      assert.ok(!err.message.includes('\n'));
+      return true;
+    });
+  });
+}
+
+test('a MongoDB URI is accepted as -m', async () => {
+  const { options } = await parseRunArgs(['link.js', '-m', 'mongodb://user:pw@db:27017/app'], {});
+  assert.equal(options.mongodb, 'mongodb://user:pw@db:27017/app');
+});

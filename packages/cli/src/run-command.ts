@@ -1,0 +1,41 @@
+import { CatenaeError, ErrorCode, startLink, type LinkExit, type LinkHandle } from '@catenae/core';
+import { loadLinks } from './load-links.js';
+import { parseRunArgs } from './parse-run-args.js';
+
+/**
+ * `catenae run <files...> [flags] [-- link args]`: starts every link the files export, stops
+ * them all on SIGINT/SIGTERM (drain, commit, finish), and resolves with the process exit code:
+ * 0 when every link stopped cleanly, 1 when one failed or stopped itself with a reason.
+ */
+export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const request = await parseRunArgs(argv, env);
+  const links = await loadLinks(request.files, process.cwd());
+  if (links.length > 1 && request.hasLinkTopics) {
+    throw new CatenaeError(
+      ErrorCode.BadFlag,
+      `-i, -o and -g apply to one link, but ${request.files.join(' ')} export ${links.length} (${links.map((l) => l.name).join(', ')}): set their topics in @Link or run them separately`,
+    );
+  }
+  const handles: LinkHandle[] = [];
+  const stopAll = (reason: string) => Promise.all(handles.map((handle) => handle.stop(reason)));
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) process.exit(130);
+    void stopAll(`received ${signal}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    for (const link of links) handles.push(await startLink(link, request.options));
+  } catch (err) {
+    await stopAll('another link failed to start');
+    throw err;
+  }
+  // One link ending (a failure, ctx.stop, --consumer-timeout) ends the process: stop the others too.
+  const first = await Promise.race(handles.map((handle) => handle.done));
+  await stopAll(first.ok ? first.reason : `${first.reason} (in another link)`);
+  const exits: LinkExit[] = await Promise.all(handles.map((handle) => handle.done));
+  const failed = exits.find((exit) => !exit.ok);
+  if (failed) throw new CatenaeError(failed.error && 'code' in failed.error ? (failed.error as CatenaeError).code : ErrorCode.Stopped, failed.reason);
+  return 0;
+}

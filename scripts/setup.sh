@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Brings a fresh machine (Node 20 and npm) to where `pnpm demo` and `pnpm test` run:
+# pnpm, Java and Maven (the local Kafka broker runs Apache Kafka's jars), and the workspace's
+# packages (node-rdkafka compiles librdkafka, about 2 minutes the first time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  echo "setup: installing pnpm 12" >&2
+  as_root npm install -g pnpm@12.21.0 >&2
+fi
+
+if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+  echo "setup: installing Java 17 and Maven" >&2
+  as_root apt-get update -qq >&2
+  as_root apt-get install -y -qq openjdk-17-jre-headless maven >&2
+fi
+
+# node-gyp downloads Node's headers unless told where they are; machines without internet
+# access have them next to the node binary (or in /usr/include/node).
+if [ -z "${npm_config_nodedir:-}" ]; then
+  prefix=$(node -p "require('node:path').resolve(process.execPath, '..', '..')")
+  for dir in "$prefix" /usr /usr/local; do
+    if [ -f "$dir/include/node/node.h" ]; then export npm_config_nodedir="$dir"; break; fi
+  done
+fi
+
+pnpm install --frozen-lockfile >&2

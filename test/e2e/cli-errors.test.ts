@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CatenaeProcess, fixturePath } from '../support/catenae-process.js';
+
+/** Runs `catenae <args>` to its end: exit code and stderr lines. */
+async function catenae(args: string[]): Promise<{ code: number | null; stderr: string[] }> {
+  const process = new CatenaeProcess(args);
+  const code = await process.exited;
+  return { code, stderr: process.stderr };
+}
+
+describe('catenae run refuses bad input with one clear line', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['a malformed -k', ['run', fixturePath('upper'), '-k', 'localhost'], /^catenae: -k "localhost" is not host:port.*\(CATENAE_BAD_FLAG\)$/],
+    ['an unknown flag', ['run', fixturePath('upper'), '--frobnicate'], /^catenae: unknown flag --frobnicate.*\(CATENAE_BAD_FLAG\)$/],
+    ['a module that exports no link', ['run', fixturePath('no-link')], /^catenae: .*no-link\.js exports no link.*\(CATENAE_NO_LINK\)$/],
+    ['a missing file', ['run', 'nowhere/link.js'], /^catenae: cannot find link file nowhere\/link\.js.*\(CATENAE_NO_LINK\)$/],
+    ['two links with one name', ['run', fixturePath('upper'), fixturePath('upper')], /^catenae: two links are named "Upper".*\(CATENAE_DUPLICATE_LINK\)$/],
+    ['a bad mode', ['run', fixturePath('upper'), '--mode', 'fast'], /^catenae: --mode "fast" is not one of .*\(CATENAE_BAD_FLAG\)$/],
+    ['an unknown command', ['frobnicate'], /^catenae: unknown command "frobnicate"/],
+  ];
+  for (const [what, args, expected] of cases) {
+    it(what, async () => {
+      const { code, stderr } = await catenae(args);
+      assert.notEqual(code, 0);
+      assert.equal(stderr.length, 1, `one line, got:\n${stderr.join('\n')}`);
+      assert.match(stderr[0]!, expected);
+    });
+  }
+
+  it('a broker that cannot be reached: a clear error after a bounded wait, not a hang', async () => {
+    const started = Date.now();
+    const { code, stderr } = await catenae(['run', fixturePath('upper'), '-k', '127.0.0.1:1', '-i', 'x', '--log-level', 'silent']);
+    assert.notEqual(code, 0);
+    assert.ok(Date.now() - started < 30_000);
+    assert.match(stderr.at(-1)!, /^catenae: .*127\.0\.0\.1:1.*\(CATENAE_BROKER\)$/);
+  });
+});
