@@ -164,7 +164,10 @@ export class EmbeddedBroker implements PartitionDirectory {
       for (let p = 0; p < logs.length; p++) {
         if (positions[p]! >= logs[p]!.endOffset) continue;
         const sequence = logs[p]!.sequenceAt(positions[p]!);
-        if (sequence < bestSequence) (bestSequence = sequence), (best = p);
+        if (sequence < bestSequence) {
+          bestSequence = sequence;
+          best = p;
+        }
       }
       if (best < 0) return out;
       out.push(logs[best]!.at(positions[best]!)!);
@@ -234,21 +237,20 @@ export class EmbeddedBroker implements PartitionDirectory {
     this.#scheduled = false;
     const tasks = this.#tasks;
     this.#tasks = this.#spareTasks;
-    let failure: unknown;
-    let failed = false;
+    // A throwing user callback must not stop the others; the first is rethrown, uncaught, as it
+    // would be from any other client callback.
+    let failure: { error: unknown } | undefined;
     for (let i = 0; i < tasks.length; i++) {
       this.#pendingTasks--;
       try {
         tasks[i]!.runTask();
-      } catch (err) {
-        // A throwing user callback must not stop the others; it is rethrown below, uncaught,
-        // as it would be from any other client callback.
-        if (!failed) (failed = true), (failure = err);
+      } catch (error) {
+        failure ??= { error };
       }
     }
     tasks.length = 0;
     this.#spareTasks = tasks;
-    if (failed) throw failure;
+    if (failure !== undefined) throw failure.error;
   };
 
   #topicForProduce(name: string): Topic {

@@ -1,24 +1,13 @@
 import { CatenaeError, ErrorCode } from '../errors.js';
 import type { RebalanceListener, Transport, TransportFactory, TransportOptions } from '../transport/transport.js';
 import type { OutgoingRecord, PartitionOffset, RawRecord, TopicPartition, TopicSpec } from '../transport/records.js';
+import { AckQueue, type Acked } from './ack-queue.js';
 import { EmbeddedBroker, type BrokerTask } from './embedded-broker.js';
+import { FetchRequest, type FetchDone } from './fetch-request.js';
 import type { GroupCoordinator, GroupMember } from './group-coordinator.js';
-import type { PartitionLog } from './partition-log.js';
 import { PartitionCursor } from './partition-cursor.js';
+import type { PartitionLog } from './partition-log.js';
 import { settleListener } from './settle-listener.js';
-
-type FetchDone = (err: Error | null, records: RawRecord[]) => void;
-type Acked = (err: Error | null) => void;
-
-class FetchRequest {
-  timer: NodeJS.Timeout | undefined = undefined;
-  constructor(
-    readonly max: number,
-    readonly waitMs: number,
-    readonly done: FetchDone,
-    readonly afterClose: boolean,
-  ) {}
-}
 
 const NO_LISTENER: RebalanceListener = { onAssigned() {}, onRevoked() {} };
 const RESOLVED = Promise.resolve();
@@ -48,11 +37,7 @@ export class EmbeddedTransport implements Transport {
   #revoking: Promise<void> | undefined;
   #pendingError: Error | undefined;
   #requests: FetchRequest[] = [];
-  #acks: Acked[] = [];
-  #ackErrors: (Error | null)[] = [];
-  #spareAcks: Acked[] = [];
-  #unacked = 0;
-  #flushed: Array<() => void> = [];
+  readonly #acks = new AckQueue();
   #taskScheduled = false;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -135,9 +120,7 @@ export class EmbeddedTransport implements Transport {
         error = err as Error;
       }
     }
-    this.#acks.push(onAcked);
-    this.#ackErrors.push(error);
-    this.#unacked++;
+    this.#acks.push(onAcked, error);
     this.#schedule();
   }
 
@@ -161,8 +144,7 @@ export class EmbeddedTransport implements Transport {
 
   flush(_timeoutMs: number): Promise<void> {
     // Acknowledgements always come on the broker's next turn: no timeout can pass first.
-    if (this.#unacked === 0) return RESOLVED;
-    return new Promise((resolve) => this.#flushed.push(resolve));
+    return this.#acks.drained();
   }
 
   close(): Promise<void> {
@@ -217,31 +199,14 @@ export class EmbeddedTransport implements Transport {
 
   #runTask(): void {
     this.#taskScheduled = false;
-    let failure: unknown;
-    let failed = false;
-    if (this.#acks.length > 0) {
-      const acks = this.#acks;
-      const errors = this.#ackErrors;
-      this.#acks = this.#spareAcks;
-      this.#ackErrors = [];
-      this.#unacked -= acks.length;
-      for (let i = 0; i < acks.length; i++) {
-        try {
-          acks[i]!(errors[i]!);
-        } catch (err) {
-          if (!failed) (failed = true), (failure = err);
-        }
-      }
-      acks.length = 0;
-      this.#spareAcks = acks;
-      if (this.#unacked === 0 && this.#flushed.length > 0) for (const resolve of this.#flushed.splice(0)) resolve();
-    }
+    // A throwing callback must not keep the others from running; the first is rethrown.
+    let failure = this.#acks.size > 0 ? this.#acks.deliver() : undefined;
     try {
       this.#serve();
-    } catch (err) {
-      if (!failed) (failed = true), (failure = err);
+    } catch (error) {
+      failure ??= { error };
     }
-    if (failed) throw failure;
+    if (failure !== undefined) throw failure.error;
   }
 
   // Serves only the requests present now: one made by a `done` waits for the next turn, so a
@@ -252,12 +217,17 @@ export class EmbeddedTransport implements Transport {
       const request = requests[0]!;
       let records: RawRecord[] | null = null;
       let error: Error | null = null;
-      if (request.afterClose) error = this.#closedError('fetch');
-      else if (this.#pendingError !== undefined) (error = this.#pendingError), (this.#pendingError = undefined);
-      else if (!this.#closed) records = this.#fill(request.max);
-      if (records === null && error === null && !this.#closed && request.waitMs > 0) {
-        request.timer ??= setTimeout(EmbeddedTransport.#expire, request.waitMs, this, request);
-        return;
+      if (request.afterClose) {
+        error = this.#closedError('fetch');
+      } else if (this.#pendingError !== undefined) {
+        error = this.#pendingError;
+        this.#pendingError = undefined;
+      } else if (!this.#closed) {
+        records = this.#fill(request.max);
+        if (records === null && request.waitMs > 0) {
+          request.timer ??= setTimeout(EmbeddedTransport.#expire, request.waitMs, this, request);
+          return;
+        }
       }
       requests.shift();
       if (request.timer !== undefined) clearTimeout(request.timer);
