@@ -35,7 +35,7 @@ let startedBroker = false;
 let kafka;
 if (!unitOnly) {
   kafka = await import(join(root, 'packages/kafka/dist/index.js'));
-  startedBroker = await kafka.kafkaUp({ port, logger: { info: (line) => process.stderr.write(`${line}\n`) } });
+  startedBroker = !(await kafka.kafkaUp({ port, logger: { info: (line) => process.stderr.write(`${line}\n`) } })).alreadyRunning;
 }
 
 const env = { ...process.env, KAFKA_BOOTSTRAP: `127.0.0.1:${port}`, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' };

@@ -66,7 +66,7 @@ export class Dispatcher {
     return this.#drain(result as AsyncIterable<unknown>);
   }
 
-  /** Queues one output: an `Electron` goes to its own topic (else `topic`, else the default output). */
+  /** Queues one output to `topic`, else an `Electron`'s own topic, else the default output. */
   emit(value: unknown, topic: string | undefined): void {
     this.#emitter.push(this.encode(value, topic));
   }
@@ -74,7 +74,7 @@ export class Dispatcher {
   /** Encodes one output. @throws CatenaeError `CATENAE_NO_OUTPUT` or `CATENAE_ENCODE` */
   encode(value: unknown, topic: string | undefined) {
     if (value instanceof Electron) {
-      const destination = value.topic ?? topic ?? this.#output ?? this.#noOutput();
+      const destination = topic ?? value.topic ?? this.#output ?? this.#noOutput();
       return this.#codec.encode(value.value, value.key, destination, value.headers, value.timestamp);
     }
     return this.#codec.encode(value, null, topic ?? this.#output ?? this.#noOutput(), undefined, undefined);

@@ -3,6 +3,7 @@ import type { Codec } from '../codec/codec.js';
 import type { ExecutionMode, InputFormat, InputMode, LinkDefinition, OnError } from '../registry/link-definition.js';
 import type { LogFormat, LogLevel, StartOptions } from './start-options.js';
 import { instanceUid } from './uid.js';
+import { isTopicName } from '../registry/check-transforms.js';
 
 /** Everything a running link needs to know, resolved once at start. */
 export interface LinkSettings {
@@ -95,8 +96,7 @@ function positiveNumber(flag: string, value: number): number {
   throw new CatenaeError(ErrorCode.BadFlag, `--${flag} ${value} is not a positive number`);
 }
 
-/** Kafka's topic rule: 1 to 249 of letters, digits, '.', '_' and '-'. */
 function topicName(what: string, topic: string): string {
-  if (/^[A-Za-z0-9._-]{1,249}$/.test(topic) && topic !== '.' && topic !== '..') return topic;
+  if (isTopicName(topic)) return topic;
   throw new CatenaeError(ErrorCode.BadFlag, `${what} topic "${topic}" is not a valid Kafka topic name (letters, digits, . _ -)`);
 }

@@ -11,9 +11,12 @@ import { kafkaTransport } from './transport-registry.js';
 
 let processBroker: EmbeddedBroker | undefined;
 
-/** The embedded broker shared by every link of this process started without `kafka`. */
+/**
+ * The embedded broker shared by every link of this process started without `kafka`. It keeps the
+ * last million records per partition, so a long-running development topology stays bounded.
+ */
 export function processEmbeddedBroker(): EmbeddedBroker {
-  return (processBroker ??= new EmbeddedBroker());
+  return (processBroker ??= new EmbeddedBroker({ retentionRecords: 1_000_000 }));
 }
 
 /**

@@ -1,0 +1,67 @@
+// Plain node-rdkafka helpers shared by the Kafka benchmarks: topic creation, a fast backlog
+// producer, and reading back the broker's append timestamps of a topic.
+import Kafka from 'node-rdkafka';
+
+export async function createTopic(brokers, topic, partitions, config = {}) {
+  const admin = Kafka.AdminClient.create({ 'metadata.broker.list': brokers });
+  await new Promise((resolve, reject) =>
+    admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1, config }, 30_000, (err) => (err ? reject(err) : resolve())),
+  );
+  admin.disconnect();
+}
+
+/** Produces `count` values of `size` bytes, keyless, as fast as librdkafka takes them. */
+export async function produceBacklog(brokers, topic, count, size) {
+  const producer = new Kafka.Producer({ 'metadata.broker.list': brokers, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000 });
+  await new Promise((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
+  producer.setPollInterval(5);
+  const value = Buffer.alloc(size, 'x');
+  let acked = 0;
+  const done = new Promise((resolve, reject) =>
+    producer.on('delivery-report', (err) => {
+      if (err) reject(err);
+      else if (++acked === count) resolve();
+    }),
+  );
+  for (let i = 0; i < count; i++) {
+    for (;;) {
+      try {
+        producer.produce(topic, null, value, null);
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  }
+  await done;
+  await new Promise((resolve) => producer.disconnect(resolve));
+}
+
+/**
+ * Reads `count` records of `topic` and returns the span of their broker append timestamps in ms
+ * (the topic is created with LogAppendTime): the time the stage writing it took to write them.
+ */
+export async function appendSpanMs(brokers, topic, count) {
+  const consumer = new Kafka.KafkaConsumer(
+    { 'metadata.broker.list': brokers, 'group.id': `span_${Math.random().toString(36).slice(2)}`, 'enable.auto.commit': false },
+    { 'auto.offset.reset': 'earliest' },
+  );
+  await new Promise((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
+  consumer.subscribe([topic]);
+  consumer.setDefaultConsumeTimeout(200);
+  let seen = 0;
+  let first = Infinity;
+  let last = 0;
+  const deadline = Date.now() + 120_000;
+  while (seen < count && Date.now() < deadline) {
+    const messages = await new Promise((resolve, reject) => consumer.consume(10_000, (err, m) => (err ? reject(err) : resolve(m))));
+    for (const m of messages) {
+      seen++;
+      if (m.timestamp < first) first = m.timestamp;
+      if (m.timestamp > last) last = m.timestamp;
+    }
+  }
+  await new Promise((resolve) => consumer.disconnect(resolve));
+  if (seen < count) throw new Error(`only ${seen} of ${count} records reached ${topic}`);
+  return last - first;
+}
