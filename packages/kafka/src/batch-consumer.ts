@@ -1,0 +1,282 @@
+import type { PartitionOffset, RawRecord, RebalanceListener, TopicPartition } from '@catenae/core';
+import Kafka from 'node-rdkafka';
+import type { ClientConfig } from './client-config.js';
+import { CommitQueue } from './commit-queue.js';
+import { publishClientError } from './diagnostics.js';
+import { GroupRebalance } from './group-rebalance.js';
+import { brokerError, closedError, isFatal } from './kafka-errors.js';
+import { PartitionSet } from './partition-set.js';
+
+type FetchDone = (err: Error | null, records: RawRecord[]) => void;
+
+interface FetchRequest {
+  max: number;
+  waitMs: number;
+  done: FetchDone;
+}
+
+// A poll made only to serve librdkafka's callbacks (commit answers, rebalances) while the
+// runtime is not fetching: short, and what it reads is held for the next fetch.
+const SERVICE_WAIT_MS = 10;
+const SERVICE_MAX = 1000;
+
+/** How a {@link BatchConsumer} is set up. */
+export interface BatchConsumerOptions {
+  clientId: string;
+  config: ClientConfig;
+  /** How long `onRevoked` may take before the partitions are given up anyway. */
+  revokeTimeoutMs: number;
+  /** How long a commit may wait for the broker's answer. */
+  commitTimeoutMs: number;
+}
+
+/**
+ * The consuming half of a Kafka transport, on a node-rdkafka consumer in non-flowing mode:
+ * batches come from `consume(n)` calls on libuv's thread pool, with the consumer's own message
+ * objects handed over as they are (their shape is already `RawRecord`).
+ *
+ * librdkafka serves commit answers and rebalances only while the consumer is polled, so when
+ * the runtime is not fetching and one of those is due, a short service poll runs; records it
+ * reads are held and handed out first by the next fetch. Records of paused partitions that were
+ * already on their way are held until resumed; records of revoked partitions are dropped (the
+ * next owner reads them again from the committed offset).
+ */
+export class BatchConsumer {
+  readonly consumer: Kafka.KafkaConsumer;
+  readonly #clientId: string;
+  readonly #assigned = new PartitionSet();
+  readonly #paused = new PartitionSet();
+  readonly #commits: CommitQueue;
+  readonly #rebalance: GroupRebalance;
+  #held: RawRecord[] = [];
+  // Bumped by pause and revoke: a batch read before the change is filtered before it is handed out.
+  #epoch = 0;
+  #busy = false;
+  #waiting: FetchRequest[] = [];
+  #subscribed = false;
+  #closing = false;
+  #closed = false;
+
+  constructor(options: BatchConsumerOptions) {
+    this.#clientId = options.clientId;
+    this.#commits = new CommitQueue(options.commitTimeoutMs);
+    this.#rebalance = new GroupRebalance({
+      clientId: options.clientId,
+      revokeTimeoutMs: options.revokeTimeoutMs,
+      assigned: this.#assigned,
+      paused: this.#paused,
+      isClosed: () => this.#closed,
+      onRevoking: () => {
+        this.#epoch++;
+        this.#keepHeld();
+      },
+    });
+    const global = { ...options.config.global, rebalance_cb: this.#rebalance.callback } as Kafka.ConsumerGlobalConfig;
+    this.consumer = new Kafka.KafkaConsumer(global, options.config.topic as Kafka.ConsumerTopicConfig);
+    this.#rebalance.attach(this.consumer);
+    this.consumer.on('offset.commit', (err) => this.#commits.settle(err));
+    this.consumer.on('event.error', (err) => publishClientError(this.#clientId, 'consumer', err));
+  }
+
+  /** See `Transport.subscribe`: an empty list leaves the group's topics. */
+  subscribe(topics: readonly string[], listener: RebalanceListener): void {
+    if (this.#closing) throw closedError('subscribe', this.#clientId);
+    this.#rebalance.listener = listener;
+    try {
+      if (topics.length === 0) {
+        if (this.#subscribed) this.consumer.unsubscribe();
+        this.#subscribed = false;
+      } else {
+        this.consumer.subscribe([...topics]);
+        this.#subscribed = true;
+      }
+    } catch (err) {
+      throw brokerError(`cannot subscribe to ${topics.join(', ')}`, err);
+    }
+  }
+
+  /** See `Transport.fetch`. */
+  fetch(max: number, waitMs: number, done: FetchDone): void {
+    if (this.#closed) return process.nextTick(done, closedError('fetch', this.#clientId), []);
+    // A closing consumer hands out nothing more: the runtime's loop ends normally.
+    if (this.#closing) return process.nextTick(done, null, []);
+    const failure = this.#rebalance.takeError();
+    if (failure !== undefined) return process.nextTick(done, failure, []);
+    if (this.#held.length > 0) {
+      const records = this.#takeHeld(max);
+      if (records.length > 0) return process.nextTick(done, null, records);
+    }
+    if (this.#busy) {
+      this.#waiting.push({ max, waitMs, done });
+      return;
+    }
+    this.#consume(max >= 1 ? Math.floor(max) : 1, waitMs, done);
+  }
+
+  /** See `Transport.pause`; only assigned partitions are paused. */
+  pause(partitions: readonly TopicPartition[]): void {
+    const list = partitions.filter((tp) => this.#assigned.has(tp.topic, tp.partition));
+    if (list.length === 0 || this.#closed) return;
+    this.#epoch++;
+    this.#paused.addAll(list);
+    this.#call(() => this.consumer.pause(list));
+  }
+
+  /** See `Transport.resume`. */
+  resume(partitions: readonly TopicPartition[]): void {
+    const list = partitions.filter((tp) => this.#paused.has(tp.topic, tp.partition));
+    if (list.length === 0 || this.#closed) return;
+    this.#paused.deleteAll(list);
+    this.#call(() => this.consumer.resume(list));
+  }
+
+  /** See `Transport.commit`: settles on the broker's answer. */
+  commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return Promise.resolve();
+    if (this.#closed) return Promise.reject(closedError('commit', this.#clientId));
+    try {
+      this.consumer.commit(offsets as PartitionOffset[]);
+    } catch (err) {
+      return Promise.reject(brokerError('Kafka refused a commit', err));
+    }
+    const answered = this.#commits.add();
+    this.#next();
+    return answered;
+  }
+
+  /**
+   * Leaves the group (the listener's `onRevoked` runs and may still commit), then closes the
+   * consumer. Bounded by `timeoutMs`.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    if (this.#closing) return;
+    const deadline = Date.now() + timeoutMs;
+    this.#closing = true;
+    for (const request of this.#waiting.splice(0)) request.done(null, []);
+    if (this.#subscribed) {
+      this.#subscribed = false;
+      this.#call(() => this.consumer.unsubscribe());
+      this.#next();
+      await this.#rebalance.untilUnassigned(deadline);
+    }
+    this.#closed = true;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(1000, deadline - Date.now()));
+      try {
+        this.consumer.disconnect(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      } catch {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    this.#commits.failAll(closedError('commit', this.#clientId));
+    this.#held = [];
+  }
+
+  // Reads up to `max` records: at once if some are queued locally; otherwise waits up to
+  // `waitMs` for one, then takes what else is already there. A single consume(max, waitMs) would
+  // wait `waitMs` again after the last record of a batch.
+  #consume(max: number, waitMs: number, done: FetchDone): void {
+    const consumer = this.consumer;
+    const epoch = this.#epoch;
+    this.#busy = true;
+    try {
+      consumer.setDefaultConsumeTimeout(0);
+      consumer.consume(max, (err, messages) => {
+        if (err || messages.length > 0 || waitMs <= 0 || this.#closing) return this.#fetched(err, messages, epoch, done);
+        consumer.setDefaultConsumeTimeout(waitMs);
+        consumer.consume(1, (err, first) => {
+          if (err || first.length === 0 || max === 1) return this.#fetched(err, first, epoch, done);
+          consumer.setDefaultConsumeTimeout(0);
+          consumer.consume(max - 1, (err, rest) => this.#fetched(null, err ? first : first.concat(rest), epoch, done));
+        });
+      });
+    } catch (err) {
+      this.#fetched(err, [], epoch, done);
+    }
+  }
+
+  #fetched(err: unknown, messages: Kafka.Message[] | undefined, epoch: number, done: FetchDone): void {
+    this.#busy = false;
+    let records = (messages ?? []) as unknown as RawRecord[];
+    let error: Error | null = null;
+    if (err) {
+      records = [];
+      // librdkafka recovers from consumer errors by itself; only fatal ones end the consumer.
+      if (isFatal(err) || this.#closed || !this.consumer.isConnected()) error = brokerError('Kafka consumer failed', err);
+      else publishClientError(this.#clientId, 'consumer', err);
+    } else if (epoch !== this.#epoch && records.length > 0) {
+      records = this.#sort(records);
+    }
+    done(error, records);
+    this.#next();
+  }
+
+  // After a consume: serve a fetch that waited for it, else poll for librdkafka's callbacks if
+  // a commit answer or a rebalance is due.
+  #next(): void {
+    while (!this.#busy && this.#waiting.length > 0) {
+      const request = this.#waiting.shift()!;
+      this.fetch(request.max, request.waitMs, request.done);
+    }
+    if (this.#busy) return;
+    const due = this.#commits.size > 0 || this.#rebalance.isRevoking || (this.#closing && !this.#closed);
+    if (!due || this.#closed) return;
+    this.#busy = true;
+    const epoch = this.#epoch;
+    try {
+      this.consumer.setDefaultConsumeTimeout(SERVICE_WAIT_MS);
+      this.consumer.consume(SERVICE_MAX, (err, messages) => {
+        this.#busy = false;
+        if (err) publishClientError(this.#clientId, 'consumer', err);
+        else if (messages.length > 0) {
+          const records = messages as unknown as RawRecord[];
+          for (const record of epoch === this.#epoch ? records : this.#sort(records)) this.#held.push(record);
+        }
+        this.#next();
+      });
+    } catch (err) {
+      this.#busy = false;
+      publishClientError(this.#clientId, 'consumer', err);
+    }
+  }
+
+  // A batch read before a pause or a revoke: records of revoked partitions are dropped, those
+  // of paused ones held; the rest is returned.
+  #sort(records: RawRecord[]): RawRecord[] {
+    const out: RawRecord[] = [];
+    for (const record of records) {
+      if (!this.#assigned.has(record.topic, record.partition)) continue;
+      if (this.#paused.has(record.topic, record.partition)) this.#held.push(record);
+      else out.push(record);
+    }
+    return out;
+  }
+
+  #takeHeld(max: number): RawRecord[] {
+    const out: RawRecord[] = [];
+    const keep: RawRecord[] = [];
+    for (const record of this.#held) {
+      if (!this.#assigned.has(record.topic, record.partition)) continue;
+      if (out.length < max && !this.#paused.has(record.topic, record.partition)) out.push(record);
+      else keep.push(record);
+    }
+    this.#held = keep;
+    return out;
+  }
+
+  #keepHeld(): void {
+    if (this.#held.length > 0) this.#held = this.#held.filter((r) => this.#assigned.has(r.topic, r.partition));
+  }
+
+  #call(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      publishClientError(this.#clientId, 'consumer', err);
+    }
+  }
+}

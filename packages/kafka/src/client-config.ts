@@ -1,0 +1,99 @@
+// librdkafka settings of the clients a KafkaTransport creates: Catenae's defaults, then the
+// user's settings on top, each sent to the part of the configuration librdkafka reads it from.
+
+/** A librdkafka configuration as node-rdkafka takes it. */
+export type RdkafkaConfig = Record<string, string | number | boolean>;
+
+/** The global and the default-topic configuration of one librdkafka client. */
+export interface ClientConfig {
+  global: RdkafkaConfig;
+  topic: RdkafkaConfig;
+}
+
+/** What the transport knows when it builds its clients' configuration. */
+export interface ClientConfigInput {
+  brokers: string;
+  clientId: string;
+  groupId?: string | undefined;
+  idempotent?: boolean | undefined;
+  lowLatency?: boolean | undefined;
+  /** The user's settings; they override every default below. */
+  config: Readonly<Record<string, string>>;
+}
+
+// librdkafka's topic-level properties (CONFIGURATION.md, "Topic configuration properties").
+// node-rdkafka always passes a default topic configuration, and librdkafka then drops the
+// topic-level properties set on the global one, so these must go to the topic part.
+const TOPIC_LEVEL = new Set([
+  'request.required.acks',
+  'acks',
+  'request.timeout.ms',
+  'message.timeout.ms',
+  'delivery.timeout.ms',
+  'queuing.strategy',
+  'produce.offset.report',
+  'partitioner',
+  'compression.level',
+  'auto.commit.enable',
+  'auto.offset.reset',
+  'offset.store.path',
+  'offset.store.sync.interval.ms',
+  'offset.store.method',
+  'consume.callback.max.messages',
+]);
+
+/** The producer's configuration: murmur2 partitioning (as Java clients), delivery reports on. */
+export function producerConfig(input: ClientConfigInput): ClientConfig {
+  const defaults: RdkafkaConfig = {
+    'bootstrap.servers': input.brokers,
+    'client.id': input.clientId,
+    // A short linger batches a busy stream; 0 sends every record at once.
+    'linger.ms': input.lowLatency === true ? 0 : 5,
+    // Keyed records land where Java's producer puts them; keyless ones are spread at random.
+    partitioner: 'murmur2_random',
+  };
+  if (input.idempotent === true) {
+    defaults['enable.idempotence'] = true;
+    defaults['acks'] = 'all';
+  }
+  return split(defaults, input.config, { dr_cb: true });
+}
+
+/**
+ * The consumer's configuration: explicit commits only, cooperative rebalancing, a new group reads
+ * the backlog (`auto.offset.reset=earliest`, overridable).
+ */
+export function consumerConfig(input: ClientConfigInput): ClientConfig {
+  const defaults: RdkafkaConfig = {
+    'bootstrap.servers': input.brokers,
+    'client.id': input.clientId,
+    'group.id': input.groupId ?? '',
+    'enable.auto.commit': false,
+    'auto.offset.reset': 'earliest',
+    'partition.assignment.strategy': 'cooperative-sticky',
+    // When the prefetch queue is full librdkafka waits this long before fetching again (default
+    // 1000 ms): a fast link would drain the queue and then idle.
+    'fetch.queue.backoff.ms': 20,
+  };
+  return split(defaults, input.config, { offset_commit_cb: true });
+}
+
+/** The admin client's configuration: the connection settings only matter there. */
+export function adminConfig(input: ClientConfigInput): RdkafkaConfig {
+  return { 'bootstrap.servers': input.brokers, 'client.id': `${input.clientId}-admin`, ...input.config };
+}
+
+function split(defaults: RdkafkaConfig, user: Readonly<Record<string, string>>, fixed: RdkafkaConfig): ClientConfig {
+  const global: RdkafkaConfig = {};
+  const topic: RdkafkaConfig = {};
+  // A user's `metadata.broker.list` must replace our `bootstrap.servers`, not sit beside it.
+  if ('metadata.broker.list' in user) delete defaults['bootstrap.servers'];
+  for (const source of [defaults, user]) {
+    for (const key of Object.keys(source)) {
+      const target = TOPIC_LEVEL.has(key) ? topic : global;
+      target[key] = source[key]!;
+    }
+  }
+  Object.assign(global, fixed);
+  return { global, topic };
+}

@@ -1,0 +1,11 @@
+// Public exports of @catenae/kafka: the Kafka transport on node-rdkafka, its configuration
+// helpers, and the local single-node broker behind `catenae kafka up|down`.
+
+export { createKafkaTransport, type KafkaTransportFactoryOptions } from './kafka-transport-factory.js';
+export { KafkaTransport, type KafkaTimeouts } from './kafka-transport.js';
+export { kafkaConfigFromEnv, parseKafkaConfig, validateBrokers } from './kafka-config.js';
+export { kafkaClientErrorChannel, type KafkaClientErrorMessage } from './diagnostics.js';
+export { kafkaUp, type KafkaUpOptions, type KafkaUpResult } from './local-broker/kafka-up.js';
+export { kafkaDown, type KafkaDownOptions } from './local-broker/kafka-down.js';
+export type { BrokerLogger } from './local-broker/resolve-broker-jars.js';
+export { KAFKA_VERSION } from './local-broker/broker-layout.js';

@@ -1,0 +1,222 @@
+import {
+  CatenaeError,
+  ErrorCode,
+  type OutgoingRecord,
+  type PartitionOffset,
+  type RawRecord,
+  type RebalanceListener,
+  type TopicPartition,
+  type TopicSpec,
+  type Transport,
+  type TransportOptions,
+} from '@catenae/core';
+import Kafka from 'node-rdkafka';
+import { BatchConsumer } from './batch-consumer.js';
+import { BatchProducer } from './batch-producer.js';
+import { adminConfig, consumerConfig, producerConfig, type ClientConfigInput } from './client-config.js';
+import { connectClient, disconnectQuietly } from './connect-client.js';
+import { publishClientError } from './diagnostics.js';
+import { closedError, reasonOf } from './kafka-errors.js';
+import { ensureKafkaTopics } from './topic-creator.js';
+
+/** Time limits of a {@link KafkaTransport}, in milliseconds. */
+export interface KafkaTimeouts {
+  /** `connect()` gives up after this long (default 10000). */
+  connectTimeoutMs: number;
+  /** `onRevoked` may take this long before the partitions are given up anyway (default 10000). */
+  revokeTimeoutMs: number;
+  /** A commit rejects when the broker has not answered in this long (default 30000). */
+  commitTimeoutMs: number;
+  /** `ensureTopics` gives up after this long (default 30000). */
+  topicTimeoutMs: number;
+  /** Each half of `close()` (leaving the group, flushing the producer) takes at most this long (default 10000). */
+  closeTimeoutMs: number;
+}
+
+/**
+ * The {@link Transport} of one link instance on Kafka, through node-rdkafka (librdkafka): a
+ * producer, and a consumer when the options name a group. Created by `createKafkaTransport`.
+ *
+ * Header values travel as UTF-8 text: node-rdkafka converts a Buffer header value to a string
+ * before handing it to librdkafka, so binary header values do not survive.
+ * @publicApi
+ */
+export class KafkaTransport implements Transport {
+  readonly #options: TransportOptions;
+  readonly #input: ClientConfigInput;
+  readonly #timeouts: KafkaTimeouts;
+  #producer: Kafka.Producer | undefined;
+  #batches: BatchProducer | undefined;
+  #consumer: BatchConsumer | undefined;
+  #admin: Kafka.IAdminClient | undefined;
+  #connecting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(brokers: string, config: Readonly<Record<string, string>>, options: TransportOptions, timeouts: KafkaTimeouts) {
+    this.#options = options;
+    this.#timeouts = timeouts;
+    this.#input = {
+      brokers,
+      clientId: options.clientId,
+      groupId: options.groupId,
+      idempotent: options.idempotent,
+      lowLatency: options.lowLatency,
+      config: { ...config, ...options.config },
+    };
+  }
+
+  /** See `Transport.connect`: connects the producer and, with a group, the consumer. */
+  connect(): Promise<void> {
+    if (this.#closing !== undefined) return Promise.reject(closedError('connect', this.#options.clientId));
+    this.#connecting ??= this.#connect().catch((err: unknown) => {
+      this.#connecting = undefined;
+      throw err;
+    });
+    return this.#connecting;
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    await this.connect();
+    if (this.#admin === undefined) {
+      try {
+        this.#admin = Kafka.AdminClient.create(adminConfig(this.#input) as Kafka.GlobalConfig);
+      } catch (err) {
+        throw new CatenaeError(ErrorCode.BadFlag, `Kafka admin client settings rejected: ${reasonOf(err)}`, { cause: err });
+      }
+    }
+    await ensureKafkaTopics(this.#admin, this.#producer!, topics, this.#timeouts.topicTimeoutMs);
+  }
+
+  subscribe(topics: readonly string[], listener: RebalanceListener): void {
+    this.#consumerFor('subscribe').subscribe(topics, listener);
+  }
+
+  fetch(max: number, waitMs: number, done: (err: Error | null, records: RawRecord[]) => void): void {
+    const consumer = this.#consumer;
+    if (consumer !== undefined) return consumer.fetch(max, waitMs, done);
+    process.nextTick(done, this.#noConsumer('fetch'), []);
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    this.#consumer?.pause(partitions);
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    this.#consumer?.resume(partitions);
+  }
+
+  produce(records: OutgoingRecord[], onAcked: (err: Error | null) => void): void {
+    const batches = this.#batches;
+    if (batches !== undefined && this.#closing === undefined) return batches.produce(records, onAcked);
+    const error =
+      this.#closing !== undefined
+        ? closedError('produce', this.#options.clientId)
+        : new CatenaeError(ErrorCode.Broker, `produce on Kafka client "${this.#options.clientId}" before connect()`);
+    queueMicrotask(() => onAcked(error));
+  }
+
+  commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    try {
+      return this.#consumerFor('commit').commit(offsets);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  async flush(timeoutMs: number): Promise<void> {
+    const batches = this.#batches;
+    if (batches === undefined) return;
+    if (!(await batches.whenIdle(Date.now() + timeoutMs))) {
+      const n = batches.inFlight;
+      throw new CatenaeError(ErrorCode.Delivery, `${n} record(s) not acknowledged by Kafka within ${timeoutMs} ms`);
+    }
+  }
+
+  /** See `Transport.close`: leaves the group (onRevoked may still commit), then flushes and closes. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #connect(): Promise<void> {
+    const { connectTimeoutMs } = this.#timeouts;
+    let producer: Kafka.Producer;
+    let consumer: BatchConsumer | undefined;
+    try {
+      const config = producerConfig(this.#input);
+      producer = new Kafka.Producer(config.global as Kafka.ProducerGlobalConfig, config.topic as Kafka.ProducerTopicConfig);
+      if (this.#input.groupId !== undefined) {
+        consumer = new BatchConsumer({ ...this.#timeouts, clientId: this.#input.clientId, config: consumerConfig(this.#input) });
+      }
+    } catch (err) {
+      throw new CatenaeError(ErrorCode.BadFlag, `Kafka client settings rejected: ${reasonOf(err)}`, { cause: err });
+    }
+    producer.on('event.error', (err) => publishClientError(this.#input.clientId, 'producer', err));
+    const results = await Promise.allSettled([
+      connectClient(producer, connectTimeoutMs),
+      consumer === undefined ? undefined : connectClient(consumer.consumer, connectTimeoutMs),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined || this.#closing !== undefined) {
+      disconnectQuietly(producer);
+      if (consumer !== undefined) disconnectQuietly(consumer.consumer);
+      if (failed === undefined) throw closedError('connect', this.#input.clientId);
+      const seconds = connectTimeoutMs / 1000;
+      throw new CatenaeError(
+        ErrorCode.Broker,
+        `cannot reach Kafka at ${this.#input.brokers} within ${seconds} s: ${reasonOf(failed.reason)}`,
+        { cause: failed.reason },
+      );
+    }
+    this.#producer = producer;
+    this.#batches = new BatchProducer(producer, this.#input.lowLatency === true ? 1 : 5);
+    this.#consumer = consumer;
+  }
+
+  async #close(): Promise<void> {
+    // A connect in progress finishes first, so its clients are closed too.
+    await this.#connecting?.catch(() => undefined);
+    const { closeTimeoutMs } = this.#timeouts;
+    const clientId = this.#input.clientId;
+    if (this.#consumer !== undefined) await this.#consumer.close(closeTimeoutMs);
+    const producer = this.#producer;
+    const batches = this.#batches;
+    if (producer !== undefined && batches !== undefined) {
+      await batches.whenIdle(Date.now() + closeTimeoutMs);
+      batches.failPending(closedError('delivery', clientId));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, closeTimeoutMs);
+        try {
+          producer.disconnect(0, () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        } catch {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+    try {
+      this.#admin?.disconnect();
+    } catch {
+      // Already gone.
+    }
+  }
+
+  // The consumer itself refuses what comes after its close; commits made by onRevoked while
+  // close() leaves the group still go through.
+  #consumerFor(operation: string): BatchConsumer {
+    if (this.#consumer !== undefined) return this.#consumer;
+    throw this.#noConsumer(operation);
+  }
+
+  #noConsumer(operation: string): CatenaeError {
+    const clientId = this.#options.clientId;
+    if (this.#closing !== undefined) return closedError(operation, clientId);
+    if (this.#options.groupId === undefined) {
+      return new CatenaeError(ErrorCode.Broker, `Kafka client "${clientId}" cannot ${operation}: it has no consumer group`);
+    }
+    return new CatenaeError(ErrorCode.Broker, `Kafka client "${clientId}" cannot ${operation} before connect()`);
+  }
+}

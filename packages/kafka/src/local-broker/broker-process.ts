@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrokerLayout } from './broker-layout.js';
+
+/**
+ * Whether `pid` is a live local broker: on Linux its command line must name `kafka.Kafka`, so a
+ * recycled pid (or a zombie) does not count.
+ */
+export function isBrokerAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    // ESRCH: gone; EPERM: someone else's process, never ours to manage.
+    return false;
+  }
+  const cmdline = join('/proc', String(pid), 'cmdline');
+  if (!existsSync('/proc/self')) return true;
+  try {
+    return readFileSync(cmdline, 'utf8').includes('kafka.Kafka');
+  } catch {
+    return false;
+  }
+}
+
+/** The pid in the layout's pid file when that process is a live broker. */
+export async function runningBrokerPid(layout: BrokerLayout): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(layout.pidFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 && isBrokerAlive(pid) ? pid : undefined;
+}
+
+/**
+ * Starts `java ... kafka.Kafka server.properties` detached from this process (it outlives it),
+ * its output appended to `stdoutFile`, and writes the pid file.
+ */
+export async function startBrokerProcess(layout: BrokerLayout, java: string): Promise<number> {
+  mkdirSync(layout.logDir, { recursive: true });
+  const out = openSync(layout.stdoutFile, 'a');
+  const args = [
+    '-Xms256m',
+    '-Xmx1g',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-Djava.awt.headless=true',
+    `-Dkafka.logs.dir=${layout.logDir}`,
+    `-Dlog4j2.configurationFile=${layout.log4jFile}`,
+    '-cp',
+    join(layout.libsDir, '*'),
+    'kafka.Kafka',
+    layout.propertiesFile,
+  ];
+  try {
+    const child = spawn(java, args, { cwd: layout.dataDir, detached: true, stdio: ['ignore', out, out] });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => resolve(child.pid!));
+    });
+    child.unref();
+    await writeFile(layout.pidFile, `${pid}\n`);
+    return pid;
+  } finally {
+    closeSync(out);
+  }
+}
+
+/**
+ * Stops a broker: SIGTERM (a controlled shutdown), then SIGKILL if it is still there after
+ * `timeoutMs`. Resolves once the process is gone and the pid file removed.
+ */
+export async function stopBrokerProcess(layout: BrokerLayout, pid: number, timeoutMs: number): Promise<void> {
+  signal(pid, 'SIGTERM');
+  if (!(await exited(pid, Date.now() + timeoutMs))) {
+    signal(pid, 'SIGKILL');
+    await exited(pid, Date.now() + 10_000);
+  }
+  await rm(layout.pidFile, { force: true });
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Gone already.
+  }
+}
+
+async function exited(pid: number, deadline: number): Promise<boolean> {
+  while (isBrokerAlive(pid)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}

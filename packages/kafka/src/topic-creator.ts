@@ -1,0 +1,72 @@
+import { CatenaeError, ErrorCode, type TopicSpec } from '@catenae/core';
+import type Kafka from 'node-rdkafka';
+import { brokerError, RdkafkaCode, rdkafkaCode, reasonOf } from './kafka-errors.js';
+
+const RETRY_MS = 100;
+
+/**
+ * Creates the topics that do not exist yet (partitions from the spec, else the broker's default;
+ * replication always the broker's default), then waits until the metadata shows every partition
+ * of each new topic with a leader, so a subscription made right after finds them. Existing topics
+ * are left as they are. Bounded by `timeoutMs`.
+ * @throws CatenaeError `CATENAE_BROKER` naming the topic the broker refused or did not show in time.
+ */
+export async function ensureKafkaTopics(
+  admin: Kafka.IAdminClient,
+  metadataClient: Kafka.Producer,
+  specs: readonly TopicSpec[],
+  timeoutMs: number,
+): Promise<void> {
+  if (specs.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  const existing = new Set<string>();
+  // All topics, not each one by name: a producer's metadata request for a missing topic would
+  // have the broker auto-create it with its defaults.
+  const all = await metadata(metadataClient, { allTopics: true, timeout: timeoutMs }, 'list the topics');
+  for (const topic of all.topics) if (topic.partitions.length > 0) existing.add(topic.name);
+  const missing = new Map<string, TopicSpec>();
+  for (const spec of specs) if (!existing.has(spec.topic) && !missing.has(spec.topic)) missing.set(spec.topic, spec);
+  if (missing.size === 0) return;
+  await Promise.all([...missing.values()].map((spec) => createTopic(admin, spec, remaining(deadline))));
+  for (const spec of missing.values()) await waitForLeaders(metadataClient, spec, deadline);
+}
+
+function createTopic(admin: Kafka.IAdminClient, spec: TopicSpec, timeoutMs: number): Promise<void> {
+  // -1: the broker's num.partitions and default.replication.factor.
+  const request = { topic: spec.topic, num_partitions: spec.partitions ?? -1, replication_factor: -1 };
+  return new Promise((resolve, reject) => {
+    admin.createTopic(request, Math.max(1, timeoutMs), (err) => {
+      if (!err || rdkafkaCode(err) === RdkafkaCode.TopicAlreadyExists) resolve();
+      else reject(brokerError(`Kafka did not create topic "${spec.topic}"`, err));
+    });
+  });
+}
+
+async function waitForLeaders(client: Kafka.Producer, spec: TopicSpec, deadline: number): Promise<void> {
+  let reason = 'not in the metadata yet';
+  for (;;) {
+    try {
+      const md = await metadata(client, { topic: spec.topic, timeout: Math.min(5000, remaining(deadline)) }, 'read metadata');
+      const topic = md.topics.find((t) => t.name === spec.topic);
+      const partitions = topic?.partitions ?? [];
+      if (partitions.length > 0 && partitions.length >= (spec.partitions ?? 1) && partitions.every((p) => p.leader >= 0)) return;
+      reason = partitions.length === 0 ? 'not in the metadata yet' : 'some partitions have no leader yet';
+    } catch (err) {
+      reason = reasonOf(err);
+    }
+    if (remaining(deadline) <= RETRY_MS) {
+      throw new CatenaeError(ErrorCode.Broker, `topic "${spec.topic}" was created but is not ready: ${reason}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+  }
+}
+
+function metadata(client: Kafka.Producer, options: Kafka.MetadataOptions, what: string): Promise<Kafka.Metadata> {
+  return new Promise((resolve, reject) => {
+    client.getMetadata(options, (err, data) => (err ? reject(brokerError(`cannot ${what}`, err)) : resolve(data)));
+  });
+}
+
+function remaining(deadline: number): number {
+  return Math.max(1, deadline - Date.now());
+}
