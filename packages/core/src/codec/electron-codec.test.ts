@@ -1,6 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CODEC_HEADER, AVRO_SCHEMA_HEADER, ElectronCodec, ErrorCode, type Codec, type Headers, type OutgoingRecord, type RawRecord } from '../index.js';
+import {
+  AVRO_SCHEMA_HEADER,
+  CODEC_HEADER,
+  EmbeddedBroker,
+  Electron,
+  ElectronCodec,
+  ErrorCode,
+  Link,
+  TestDriver,
+  Transform,
+  type Codec,
+  type Headers,
+  type OutgoingRecord,
+  type RawRecord,
+} from '../index.js';
 
 // What a broker hands back for a produced record: key as bytes, position filled in.
 function received(record: OutgoingRecord, offset = 0): RawRecord {
@@ -265,5 +279,156 @@ describe('ElectronCodec: configuration and header-less input', () => {
     assert.equal(headerOf(record, CODEC_HEADER), 'reversed');
     assert.equal(record.value!.toString(), '54321');
     assert.equal(codec.decode(received(record)).value, '12345');
+  });
+});
+
+describe('codecs end to end through links', () => {
+  @Link({ output: 'e2e_out' })
+  class PassThrough {
+    @Transform('e2e_in')
+    handle(electron: Electron) {
+      return electron;
+    }
+  }
+
+  it('transparent values survive a link that decodes and re-encodes them, exactly', async () => {
+    const values: unknown[] = [
+      new Map<unknown, unknown>([['a', new Set([1n, 2n])], [3, { d: new Date(1_000) }]]),
+      { nested: { typed: new Float32Array([1.5, -2]), bytes: new Uint8Array([9]), big: 2n ** 70n, when: new Date(0) } },
+      [1, 'two', null, [true, { three: 3 }]],
+      'a string, raw',
+      Buffer.from('raw bytes'),
+    ];
+    const driver = await TestDriver.start([PassThrough], { links: { PassThrough: { mode: 'sequential' } } });
+    try {
+      for (const value of values) await driver.send('e2e_in', new Electron({ key: 'one', value }));
+      await driver.drain();
+      assert.deepEqual(driver.read('e2e_out').map((e) => e.value), values);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('user headers pass through a link beside the codec headers', async () => {
+    const driver = await TestDriver.start([PassThrough]);
+    try {
+      await driver.send('e2e_in', new Electron({ value: new Set([1]), headers: { trace: 'abc', bin: Buffer.from([7]) } }));
+      await driver.drain();
+      const [out] = driver.read('e2e_out');
+      assert.deepEqual(out?.value, new Set([1]));
+      assert.equal(String(out?.headers?.trace), 'abc');
+      assert.deepEqual(Buffer.from(out!.headers!.bin as Buffer), Buffer.from([7]));
+      assert.deepEqual(Object.keys(out?.headers ?? {}).sort(), ['bin', 'trace']);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('a json link writes JSON any client can read, and a default link reads it back', async () => {
+    @Link({ output: 'json_mid', codec: 'json' })
+    class JsonWriter {
+      @Transform('json_src')
+      handle(electron: Electron<{ n: number }>) {
+        return { doubled: electron.value.n * 2, list: [electron.value.n] };
+      }
+    }
+    const seen: unknown[] = [];
+    @Link()
+    class JsonConsumer {
+      @Transform('json_mid')
+      handle(electron: Electron) {
+        seen.push(electron.value);
+      }
+    }
+    const driver = await TestDriver.start([JsonWriter, JsonConsumer]);
+    try {
+      await driver.send('json_src', { n: 21 });
+      await driver.drain();
+      const [record] = driver.broker.topicRecords('json_mid');
+      assert.deepEqual(JSON.parse(record!.value!.toString('utf8')), { doubled: 42, list: [21] });
+      assert.deepEqual(seen, [{ doubled: 42, list: [21] }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('an avro link is read by a link that has no schema', async () => {
+    const schema = { type: 'record', name: 'Count', fields: [{ name: 'word', type: 'string' }, { name: 'n', type: 'long' }] };
+    @Link({ output: 'avro_mid', codec: 'avro', schemas: { avro_mid: schema } })
+    class AvroWriter {
+      @Transform('avro_src')
+      handle(electron: Electron<string>) {
+        return { word: electron.value, n: electron.value.length };
+      }
+    }
+    const seen: [string, number][] = [];
+    @Link()
+    class AvroReader {
+      @Transform('avro_mid')
+      handle(electron: Electron<{ word: string; n: number }>) {
+        seen.push([electron.value.word, electron.value.n]);
+      }
+    }
+    const driver = await TestDriver.start([AvroWriter, AvroReader]);
+    try {
+      await driver.send('avro_src', 'catenae');
+      await driver.drain();
+      assert.deepEqual(seen, [['catenae', 7]]);
+      assert.deepEqual(driver.broker.lag('catenae_avroreader', 'avro_mid'), 0);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('an avro link dead-letters a value that does not match its schema as CATENAE_ENCODE', async () => {
+    @Link({ output: 'avro_bad_out', codec: 'avro', schemas: { avro_bad_out: { type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }] } } })
+    class Mismatch {
+      @Transform('avro_bad_in')
+      handle() {
+        return { a: 'not an int' };
+      }
+    }
+    const driver = await TestDriver.start([Mismatch], { links: { Mismatch: { retries: 0, logLevel: 'silent' } } });
+    try {
+      await driver.send('avro_bad_in', 'x');
+      await driver.drain();
+      const dead = driver.broker.topicRecords('avro_bad_in.dlq');
+      assert.equal(dead.length, 1);
+      const code = dead[0]!.headers?.find((h) => 'catenae-error-code' in h)?.['catenae-error-code'];
+      assert.equal(String(code), ErrorCode.Encode);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('header-less input arrives as a string, or as a Buffer with inputFormat bytes', async () => {
+    const seen: unknown[] = [];
+    @Link()
+    class Strings {
+      @Transform('outside_text')
+      handle(electron: Electron) {
+        seen.push(electron.value);
+      }
+    }
+    @Link({ inputFormat: 'bytes' })
+    class Bytes {
+      @Transform('outside_bytes')
+      handle(electron: Electron) {
+        seen.push(electron.value);
+      }
+    }
+    const broker = new EmbeddedBroker();
+    const outside = (topic: string, value: Buffer): OutgoingRecord => ({ topic, partition: undefined, key: null, value, headers: undefined, timestamp: undefined });
+    broker.append([outside('outside_text', Buffer.from('ñandú')), outside('outside_bytes', Buffer.from([0xff, 0x00]))]);
+    const driver = await TestDriver.start([Strings, Bytes], { broker });
+    try {
+      await driver.drain();
+      assert.equal(seen.length, 2);
+      assert.ok(seen.includes('ñandú'));
+      const bytes = seen.find((v) => Buffer.isBuffer(v));
+      assert.deepEqual(bytes, Buffer.from([0xff, 0x00]));
+    } finally {
+      await driver.close();
+    }
   });
 });

@@ -2,6 +2,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmbeddedBroker, EmbeddedTransportFactory, ErrorCode, Link, TestDriver, Transform, startLink, type Context, type Electron } from '../index.js';
 
+/** Sets (or, with undefined, deletes) environment variables and returns a function restoring them. */
+function setEnv(values: Record<string, string | undefined>): () => void {
+  const saved = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  const apply = (vars: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(vars)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(values);
+  return () => apply(saved);
+}
+
 describe('Context identity', () => {
   it('tells the handler its uid, link name, consumer group, args and logger', async () => {
     let seen: Context | undefined;
@@ -36,16 +49,13 @@ describe('Context identity', () => {
     class Anonymous {
       @Transform('anonymous_in') handle() {}
     }
-    const saved = { ...process.env };
-    delete process.env.HOSTNAME;
-    delete process.env.container;
-    delete process.env.KUBERNETES_SERVICE_HOST;
+    const restore = setEnv({ HOSTNAME: undefined, container: undefined, KUBERNETES_SERVICE_HOST: undefined });
     try {
       const handle = await startLink(Anonymous, { transport: new EmbeddedTransportFactory(broker), logLevel: 'silent' });
       await handle.stop();
       assert.match(handle.uid, /^[0-9a-f]{12}$/);
     } finally {
-      process.env = saved;
+      restore();
     }
   });
 });
