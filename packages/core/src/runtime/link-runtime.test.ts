@@ -167,7 +167,7 @@ describe('lifecycle', () => {
       @Generator()
       async *lines() {
         for (let i = 0; i < 5; i++) {
-          await delay(2);
+          await delay(10);
           yield i;
         }
       }
@@ -203,6 +203,39 @@ describe('commits', () => {
       });
       assert.equal(driver.broker.lag('catenae_committer', 'commit_in'), 0);
     } finally {
+      await driver.close();
+    }
+  });
+});
+
+describe('commit safety', () => {
+  it('never commits past an electron still in flight, however many later ones finished', async () => {
+    let releaseSlow: () => void = () => undefined;
+    const slowGate = new Promise<void>((resolve) => (releaseSlow = resolve));
+    let fastDone = 0;
+    @Link({ output: 'safety_out' })
+    class Safety {
+      @Transform('safety_in')
+      async handle(electron: Electron<string>) {
+        if (electron.value === 'slow') await slowGate;
+        else fastDone++;
+        return electron.value;
+      }
+    }
+    const broker = new EmbeddedBroker();
+    broker.createTopic('safety_in', 1);
+    broker.append([plain('safety_in', 'slow', 's'), ...['a', 'b', 'c', 'd'].map((v) => plain('safety_in', v, v))]);
+    const driver = await TestDriver.start([Safety], { broker });
+    try {
+      const handle = driver.instances('Safety')[0]!;
+      await waitFor(() => fastDone === 4 && broker.topicRecords('safety_out').length === 4, 'the four fast electrons');
+      await handle.commitNow();
+      assert.equal(broker.committed('catenae_safety', 'safety_in', 0), undefined, 'offset 0 is unfinished: nothing is committable');
+      releaseSlow();
+      await driver.drain();
+      assert.equal(broker.committed('catenae_safety', 'safety_in', 0), 5);
+    } finally {
+      releaseSlow();
       await driver.close();
     }
   });
