@@ -49,6 +49,7 @@ describe('catenae run on a real Kafka broker', () => {
     const b = uniqueTopic('in_b');
     const out = uniqueTopic('out');
     const middle = start('upper', ['-i', `${a},${b}`, '-o', out]);
+    await middle.waitFor((line) => line.includes(' assigned '), 60_000, 'the assignment (the link creates its topics)');
     await producePlain(a, [{ value: 'from a' }]);
     await producePlain(b, [{ value: 'from b' }]);
     const records = await consumePlain(out, 2);

@@ -3,7 +3,9 @@ import { KAFKA } from './catenae-process.js';
 
 /** A plain node-rdkafka producer, as an outside application would write to a Catenae topology. */
 export async function producePlain(topic: string, messages: { key?: string; value: string | Buffer; headers?: Kafka.MessageHeader[] }[]): Promise<void> {
-  const producer = new Kafka.Producer({ 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, partitioner: 'murmur2_random' });
+  // murmur2_random: the partitioner of Java clients, which Catenae uses too.
+  const config = { 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, partitioner: 'murmur2_random' };
+  const producer = new Kafka.Producer(config as Kafka.ProducerGlobalConfig);
   await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(10);
   let pending = messages.length;

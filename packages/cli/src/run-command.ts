@@ -9,6 +9,8 @@ import { parseRunArgs } from './parse-run-args.js';
  */
 export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const request = await parseRunArgs(argv, env);
+  // Plugs the Kafka transport into the runtime; without -k the links run on the embedded broker.
+  if (request.options.kafka !== undefined) await import('@catenae/kafka');
   const links = await loadLinks(request.files, process.cwd());
   if (links.length > 1 && request.hasLinkTopics) {
     throw new CatenaeError(

@@ -1,6 +1,12 @@
 // Public exports of @catenae/kafka: the Kafka transport on node-rdkafka, its configuration
 // helpers, and the local single-node broker behind `catenae kafka up|down`.
 
+import { registerKafkaTransport } from '@catenae/core';
+import { createKafkaTransport } from './kafka-transport-factory.js';
+
+// Importing this package plugs the Kafka transport into the core runtime (`startLink({ kafka })`).
+registerKafkaTransport(createKafkaTransport);
+
 export { createKafkaTransport, type KafkaTransportFactoryOptions } from './kafka-transport-factory.js';
 export { KafkaTransport, type KafkaTimeouts } from './kafka-transport.js';
 export { kafkaConfigFromEnv, parseKafkaConfig, validateBrokers } from './kafka-config.js';
