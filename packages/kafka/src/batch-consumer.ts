@@ -159,6 +159,9 @@ export class BatchConsumer {
       this.#next();
       await this.#rebalance.untilUnassigned(deadline);
     }
+    // Commits still on their way get their answer while the consumer is polled; a disconnect
+    // would drop it.
+    await this.#commits.whenEmpty(deadline);
     this.#closed = true;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, Math.max(1000, deadline - Date.now()));

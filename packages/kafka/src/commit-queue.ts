@@ -17,6 +17,7 @@ interface PendingCommit {
 export class CommitQueue {
   readonly #timeoutMs: number;
   readonly #queue: PendingCommit[] = [];
+  #emptied: Array<() => void> = [];
 
   constructor(timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
@@ -39,9 +40,22 @@ export class CommitQueue {
     });
   }
 
+  /** Resolves once every commit made so far was answered, or at the deadline (epoch ms). */
+  whenEmpty(deadline: number): Promise<void> {
+    if (this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      this.#emptied.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   /** librdkafka answered the oldest commit: `err` is falsy on success. */
   settle(err: unknown): void {
     const pending = this.#queue.shift();
+    if (this.#queue.length === 0) for (const resolve of this.#emptied.splice(0)) resolve();
     if (pending === undefined || pending.settled) return;
     pending.settled = true;
     clearTimeout(pending.timer);

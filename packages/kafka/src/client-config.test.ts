@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { adminConfig, consumerConfig, producerConfig, type ClientConfigInput } from './client-config.js';
+
+const base: ClientConfigInput = { brokers: 'k:9092', clientId: 'mapper-abc', config: {} };
+
+describe('producerConfig', () => {
+  it('partitions keys with murmur2 as Java does and reports deliveries', () => {
+    const { global, topic } = producerConfig(base);
+    assert.equal(topic['partitioner'], 'murmur2_random');
+    assert.equal(global['partitioner'], undefined, 'a topic property on the global part would be dropped');
+    assert.equal(global['dr_cb'], true);
+    assert.equal(global['bootstrap.servers'], 'k:9092');
+    assert.equal(global['client.id'], 'mapper-abc');
+    assert.equal(global['linger.ms'], 5);
+  });
+
+  it('lowLatency sends at once; idempotent asks for acks from all replicas', () => {
+    assert.equal(producerConfig({ ...base, lowLatency: true }).global['linger.ms'], 0);
+    const { global, topic } = producerConfig({ ...base, idempotent: true });
+    assert.equal(global['enable.idempotence'], true);
+    assert.equal(topic['acks'], 'all');
+  });
+
+  it("passes the user's settings through, each to the part librdkafka reads it from", () => {
+    const { global, topic } = producerConfig({
+      ...base,
+      config: { 'linger.ms': '20', 'sasl.mechanisms': 'PLAIN', 'message.timeout.ms': '5000', partitioner: 'consistent_random' },
+    });
+    assert.equal(global['linger.ms'], '20');
+    assert.equal(global['sasl.mechanisms'], 'PLAIN');
+    assert.equal(topic['message.timeout.ms'], '5000');
+    assert.equal(topic['partitioner'], 'consistent_random');
+  });
+
+  it('a user metadata.broker.list replaces the bootstrap list', () => {
+    const { global } = producerConfig({ ...base, config: { 'metadata.broker.list': 'other:1' } });
+    assert.equal(global['bootstrap.servers'], undefined);
+    assert.equal(global['metadata.broker.list'], 'other:1');
+  });
+});
+
+describe('consumerConfig', () => {
+  it('commits only explicitly, rebalances cooperatively and reads a new group from the start', () => {
+    const { global, topic } = consumerConfig({ ...base, groupId: 'catenae_mapper' });
+    assert.equal(global['group.id'], 'catenae_mapper');
+    assert.equal(global['enable.auto.commit'], false);
+    assert.equal(global['offset_commit_cb'], true);
+    assert.equal(global['partition.assignment.strategy'], 'cooperative-sticky');
+    assert.equal(topic['auto.offset.reset'], 'earliest');
+  });
+
+  it('lets the user choose where a new group starts and how it is assigned', () => {
+    const { global, topic } = consumerConfig({
+      ...base,
+      groupId: 'g',
+      config: { 'auto.offset.reset': 'latest', 'partition.assignment.strategy': 'range' },
+    });
+    assert.equal(topic['auto.offset.reset'], 'latest');
+    assert.equal(global['partition.assignment.strategy'], 'range');
+  });
+});
+
+describe('adminConfig', () => {
+  it('keeps the connection settings', () => {
+    const config = adminConfig({ ...base, config: { 'security.protocol': 'ssl' } });
+    assert.deepEqual(config, { 'bootstrap.servers': 'k:9092', 'client.id': 'mapper-abc-admin', 'security.protocol': 'ssl' });
+  });
+});
