@@ -48,7 +48,7 @@ export class AvroCodec implements Codec {
         type = avro.Type.forSchema(JSON.parse(schemaText));
         this.#readers.set(schemaText, type);
       }
-      return type.fromBuffer(bytes);
+      return toPlain(type.fromBuffer(bytes));
     } catch (err) {
       throw new CatenaeError(ErrorCode.Decode, `undecodable Avro on "${topic}": ${(err as Error).message}`, { cause: err });
     }
@@ -59,4 +59,13 @@ export class AvroCodec implements Codec {
     if (!writer) throw new CatenaeError(ErrorCode.Encode, `no Avro schema for topic "${topic}": add it to the link's schemas`);
     return writer;
   }
+}
+
+/** avsc decodes records as instances of generated classes; links get plain objects, as they sent. */
+function toPlain(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  const plain: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) plain[key] = toPlain((value as Record<string, unknown>)[key]);
+  return plain;
 }

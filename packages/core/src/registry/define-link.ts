@@ -2,6 +2,7 @@ import type { Context } from '../runtime/context.js';
 import type { Electron } from '../electron.js';
 import { brandDefinition, type LinkDefinition, type LinkOptions, type TransformSpec } from './link-definition.js';
 import { checkTransforms } from './check-transforms.js';
+import { CatenaeError, ErrorCode } from '../errors.js';
 
 /** An input handler of the functional form; `this` is the link's state object. */
 export type TransformFn = (this: any, electron: Electron<any, any>, ctx: Context) => unknown;
@@ -51,7 +52,12 @@ export function defineLink(spec: LinkSpec): LinkDefinition {
   checkTransforms(name, transformSpecs);
   const definition: LinkDefinition = {
     name,
-    create: () => Object.assign(state ? state() : {}, methods),
+    create: () => {
+      const instance = state ? state() : {};
+      const clash = Object.keys(methods).find((key) => key in instance);
+      if (clash) throw new CatenaeError(ErrorCode.BadLink, `link ${name}: its state has a field "${clash}" that a handler or RPC method of the same name would overwrite`);
+      return Object.assign(instance, methods);
+    },
     options: { ...options, name },
     transforms: transformSpecs,
     generators: generator ? [{ method: 'generator', interval }] : [],

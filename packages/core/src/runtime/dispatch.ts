@@ -3,6 +3,7 @@ import { Electron } from '../electron.js';
 import type { ElectronCodec } from '../codec/electron-codec.js';
 import type { Context } from './context.js';
 import type { Emitter } from './emitter.js';
+import type { OutgoingRecord } from '../transport/records.js';
 
 /** How a handler hands back its outputs, decided once per method from its function kind. */
 export type HandlerKind = 'plain' | 'generator' | 'async-generator';
@@ -38,14 +39,20 @@ export class Dispatcher {
   readonly #emitter: Emitter;
   readonly #output: string | undefined;
   readonly #linkName: string;
+  readonly #pinsKeyless: boolean;
 
-  constructor(instance: object, ctx: Context, codec: ElectronCodec, emitter: Emitter, output: string | undefined, linkName: string) {
+  /**
+   * @param pinsKeyless send keyless outputs to partition 0, so they keep their order downstream
+   *   (the sequential modes); otherwise the transport spreads them over the partitions.
+   */
+  constructor(instance: object, ctx: Context, codec: ElectronCodec, emitter: Emitter, output: string | undefined, linkName: string, pinsKeyless: boolean) {
     this.#instance = instance;
     this.#ctx = ctx;
     this.#codec = codec;
     this.#emitter = emitter;
     this.#output = output;
     this.#linkName = linkName;
+    this.#pinsKeyless = pinsKeyless;
   }
 
   /**
@@ -60,7 +67,10 @@ export class Dispatcher {
       return undefined;
     }
     if (handler.kind === 'generator') {
-      for (const item of result as Iterable<unknown>) if (item !== undefined) this.emit(item, undefined);
+      // All or nothing: a generator that throws half-way emits none of its items, so a retry
+      // does not repeat them.
+      const items = [...(result as Iterable<unknown>)];
+      for (let i = 0; i < items.length; i++) if (items[i] !== undefined) this.emit(items[i], undefined);
       return undefined;
     }
     return this.#drain(result as AsyncIterable<unknown>);
@@ -72,12 +82,13 @@ export class Dispatcher {
   }
 
   /** Encodes one output. @throws CatenaeError `CATENAE_NO_OUTPUT` or `CATENAE_ENCODE` */
-  encode(value: unknown, topic: string | undefined) {
-    if (value instanceof Electron) {
-      const destination = topic ?? value.topic ?? this.#output ?? this.#noOutput();
-      return this.#codec.encode(value.value, value.key, destination, value.headers, value.timestamp);
-    }
-    return this.#codec.encode(value, null, topic ?? this.#output ?? this.#noOutput(), undefined, undefined);
+  encode(value: unknown, topic: string | undefined): OutgoingRecord {
+    const record =
+      value instanceof Electron
+        ? this.#codec.encode(value.value, value.key, topic ?? value.topic ?? this.#output ?? this.#noOutput(), value.headers, value.timestamp)
+        : this.#codec.encode(value, null, topic ?? this.#output ?? this.#noOutput(), undefined, undefined);
+    if (this.#pinsKeyless && record.key === null) record.partition = 0;
+    return record;
   }
 
   readonly #emitResolved = (value: unknown): void => {
@@ -85,7 +96,9 @@ export class Dispatcher {
   };
 
   async #drain(items: AsyncIterable<unknown>): Promise<void> {
-    for await (const item of items) if (item !== undefined) this.emit(item, undefined);
+    const collected: unknown[] = [];
+    for await (const item of items) if (item !== undefined) collected.push(item);
+    for (const item of collected) this.emit(item, undefined);
   }
 
   #noOutput(): never {

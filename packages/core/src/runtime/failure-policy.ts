@@ -17,11 +17,14 @@ export class FailurePolicy {
     this.#backoffMs = backoffMs;
   }
 
-  /** The action for a failure at `attempt` (0 for the first call). Undecodable input is never retried. */
+  /**
+   * The action for a failure at `attempt` (0 for the first call). Failures a retry cannot mend
+   * (undecodable input, an unencodable output, no output topic) are never retried.
+   */
   decide(err: unknown, attempt: number): FailureAction {
     if (this.onError === 'exit') return 'stop';
     if (this.onError === 'skip') return 'skip';
-    if (attempt < this.#retries && !isCatenaeError(err, ErrorCode.Decode)) return 'retry';
+    if (attempt < this.#retries && !isDeterministic(err)) return 'retry';
     return 'dead-letter';
   }
 
@@ -29,6 +32,10 @@ export class FailurePolicy {
   backoffMs(attempt: number): number {
     return this.#backoffMs * 2 ** attempt;
   }
+}
+
+function isDeterministic(err: unknown): boolean {
+  return isCatenaeError(err, ErrorCode.Decode) || isCatenaeError(err, ErrorCode.Encode) || isCatenaeError(err, ErrorCode.NoOutput);
 }
 
 /** The dead letter of a record: the original bytes on `<topic>.dlq`, with the error and the source in headers. */

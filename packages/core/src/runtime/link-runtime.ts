@@ -73,7 +73,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     const codec = new ElectronCodec(settings);
     const fatal = (err: Error) => void this.#fail(err);
     this.#emitter = new Emitter(this.#transport, () => this.#progress(), fatal);
-    this.#dispatcher = new Dispatcher(this.instance, this.ctx, codec, this.#emitter, settings.output, settings.name);
+    this.#dispatcher = new Dispatcher(this.instance, this.ctx, codec, this.#emitter, settings.output, settings.name, settings.mode !== 'async');
     this.#scheduler = new Scheduler({
       dispatcher: this.#dispatcher,
       emitter: this.#emitter,
@@ -147,7 +147,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   isIdle(): boolean {
-    return this.#scheduler.pending === 0 && this.#emitter.isIdle;
+    return this.#scheduler.pending === 0 && this.#emitter.isIdle && !this.#sources.hasOneShotsRunning;
   }
 
   commitNow(): Promise<void> {
@@ -173,7 +173,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   stop(reason?: string): Promise<LinkExit> {
-    return this.#shutdown({ ok: true, reason: reason ?? 'stopped' });
+    return this.#shutdown({ ok: true, reason: reason ?? 'stopped' }, true);
   }
 
   // LinkControl, behind ctx:
@@ -216,7 +216,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   // ctx.stop(reason): a deliberate failure exit.
   stopLink(reason: string | undefined): void {
-    void this.#shutdown({ ok: false, reason: reason ?? 'stopped by the link' });
+    void this.#shutdown({ ok: false, reason: reason ?? 'stopped by the link' }, true);
   }
 
   #subscribe(): void {
@@ -245,22 +245,23 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   #fail(err: Error): Promise<LinkExit> {
     this.#scheduler.stop();
-    return this.#shutdown({ ok: false, reason: err.message, error: err });
+    return this.#shutdown({ ok: false, reason: err.message, error: err }, false);
   }
 
-  #shutdown(exit: LinkExit): Promise<LinkExit> {
-    this.#stopping ??= this.#runShutdown(exit);
+  /** Stops once; `drain` lets what is in flight finish first (not after a fatal error). */
+  #shutdown(exit: LinkExit, drain: boolean): Promise<LinkExit> {
+    this.#stopping ??= this.#runShutdown(exit, drain);
     return this.#stopping;
   }
 
-  async #runShutdown(exit: LinkExit): Promise<LinkExit> {
+  async #runShutdown(exit: LinkExit, drain: boolean): Promise<LinkExit> {
     const log = exit.ok ? this.#logger.info.bind(this.#logger) : this.#logger.error.bind(this.#logger);
     log(`stopping: ${exit.reason}`);
     this.#isDraining = true;
     const deadline = Date.now() + this.#settings.shutdownTimeoutMs;
     const left = () => Math.max(deadline - Date.now(), 0);
     await withDeadline(Promise.all([this.#sources.stop(), this.#consumeLoop.stop()]), left());
-    if (exit.ok) {
+    if (drain) {
       await withDeadline(
         new Promise<void>((resolve) => {
           this.#drainWaiter = resolve;

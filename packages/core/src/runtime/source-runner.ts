@@ -24,6 +24,8 @@ export class SourceRunner {
   readonly #running = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #hasStarted = false;
+  /** One-shot generators registered and not finished: a driver's drain waits for them. */
+  #oneShotsLeft = 0;
   readonly #queued: (() => Promise<void>)[] = [];
 
   constructor(parts: { ctx: Context; dispatcher: Dispatcher; emitter: Emitter; logger: Logger; maxUnackedRecords: number; onError: (err: Error) => void }) {
@@ -44,7 +46,14 @@ export class SourceRunner {
     const fn = (instance as Record<string, Function>)[method]!;
     const kind = handlerKind(fn);
     const once = () => (kind === 'plain' ? this.#callPlain(fn, instance) : this.#drain(fn.call(instance, this.#ctx), kind === 'async-generator'));
-    this.#add(intervalMs === undefined ? once : () => this.#repeat(once, intervalMs), `generator ${method}()`);
+    if (intervalMs !== undefined) return this.#add(() => this.#repeat(once, intervalMs), `generator ${method}()`);
+    this.#oneShotsLeft++;
+    this.#add(() => once().finally(() => this.#oneShotsLeft--), `generator ${method}()`);
+  }
+
+  /** Whether a one-shot generator is still running (or waits for `start`). */
+  get hasOneShotsRunning(): boolean {
+    return this.#oneShotsLeft > 0;
   }
 
   /** Registers a periodic task (`ctx.loop`). */

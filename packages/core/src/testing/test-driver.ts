@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { EmbeddedTransportFactory } from '../broker/embedded-transport.js';
@@ -75,7 +76,9 @@ export class TestDriver {
       for (const definition of definitions) {
         const count = options.instances?.[definition.name] ?? 1;
         for (let i = 0; i < count; i++) {
-          handles.push(await startLink(definition, { logLevel: 'warn', ...options.links?.[definition.name], transport: factory }));
+          // Each instance gets an id of its own, even in a container where $HOSTNAME would be shared.
+          const uid = randomBytes(6).toString('hex');
+          handles.push(await startLink(definition, { logLevel: 'warn', uid, ...options.links?.[definition.name], transport: factory }));
         }
       }
     } catch (err) {
