@@ -38,6 +38,9 @@ export type { LogFormat, LogLevel, StartOptions } from './runtime/start-options.
 export { registerKafkaTransport, type KafkaTransportCreator } from './runtime/transport-registry.js';
 export { instanceUid } from './runtime/uid.js';
 
+export type { Store, StoreConnector, StoreDefaults, GetOptions } from './store/store.js';
+export { registerStoreConnector, type StoreKind } from './store/store-registry.js';
+
 export { EmbeddedBroker, type EmbeddedBrokerOptions } from './broker/embedded-broker.js';
 export { EmbeddedTransportFactory } from './broker/embedded-transport.js';
 export { TestDriver, type TestDriverOptions } from './testing/test-driver.js';

@@ -1,4 +1,5 @@
 import type { Logger } from 'winston';
+import type { Store } from '../store/store.js';
 
 /** Options of {@link Context.send}. */
 export interface SendOptions {
@@ -40,9 +41,9 @@ export class Context {
   /** Unparsed extra command-line arguments. */
   readonly args: readonly string[];
   /** The MongoDB store, when the link was started with `-m`. */
-  mongodb: unknown = undefined;
+  mongodb: Store | undefined = undefined;
   /** The Aerospike store, when the link was started with `-a`. */
-  aerospike: unknown = undefined;
+  aerospike: Store | undefined = undefined;
   readonly #control: LinkControl;
 
   constructor(init: { uid: string; linkName: string; consumerGroup: string | undefined; logger: Logger; args: readonly string[] }, control: LinkControl) {

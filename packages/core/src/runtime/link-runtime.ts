@@ -16,6 +16,7 @@ import type { LinkSettings } from './link-settings.js';
 import { Scheduler } from './scheduler.js';
 import { SourceRunner } from './source-runner.js';
 import { withDeadline } from './with-deadline.js';
+import { closeStores, connectStores } from './link-stores.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -131,6 +132,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     const topics = this.#handlers.topics.map((topic) => ({ topic }));
     if (settings.output) topics.push({ topic: settings.output });
     if (topics.length > 0) await this.#transport.ensureTopics(topics);
+    await connectStores(this.ctx, settings, this.#logger);
     const setup = (this.instance as { setup?: Function }).setup;
     if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
     this.#subscribe();
@@ -168,6 +170,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#stopping ??= Promise.resolve({ ok: false, reason: err.message, error: err });
     clearInterval(this.#commitTimer);
     await Promise.all([this.#sources.stop(), this.#consumeLoop.stop()]);
+    await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), 5000);
     this.#resolveDone(await this.#stopping);
   }
@@ -283,6 +286,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         this.#logger.error(`finish() failed: ${errorMessage(err)}`);
       }
     }
+    await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), Math.max(left(), 1000)).catch(() => undefined);
     this.#logger.info('stopped');
     this.#resolveDone(exit);

@@ -29,6 +29,8 @@ export interface LinkSettings {
   logFormat: LogFormat;
   shutdownTimeoutMs: number;
   args: string[];
+  mongodb: string | undefined;
+  aerospike: string | undefined;
 }
 
 const MODES: readonly ExecutionMode[] = ['async', 'sequential', 'synchronous', 'exactly-once'];
@@ -73,6 +75,8 @@ export function resolveSettings(definition: LinkDefinition, options: StartOption
     logFormat: oneOf('log-format', options.logFormat ?? 'pretty', LOG_FORMATS),
     shutdownTimeoutMs: positiveNumber('shutdown-timeout', options.shutdownTimeoutMs ?? 30_000),
     args: options.args ?? [],
+    mongodb: options.mongodb,
+    aerospike: options.aerospike,
   };
 }
 

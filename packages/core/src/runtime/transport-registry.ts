@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { CatenaeError, ErrorCode } from '../errors.js';
+import { importFromCwd } from './import-from-cwd.js';
 import type { TransportFactory } from '../transport/transport.js';
 
 /** Builds the Kafka transport from bootstrap servers and pass-through settings. */
@@ -22,12 +21,7 @@ export function registerKafkaTransport(creator: KafkaTransportCreator): void {
  */
 export async function kafkaTransport(brokers: string, config: Record<string, string> | undefined): Promise<TransportFactory> {
   if (!kafkaCreator) {
-    try {
-      const resolved = createRequire(pathToFileURL(`${process.cwd()}/`)).resolve('@catenae/kafka');
-      await import(pathToFileURL(resolved).href);
-    } catch {
-      // Reported below in one line.
-    }
+    await importFromCwd('@catenae/kafka');
   }
   if (!kafkaCreator) {
     throw new CatenaeError(ErrorCode.Broker, 'running on Kafka needs @catenae/kafka: install it (pnpm add @catenae/kafka) and import it');
