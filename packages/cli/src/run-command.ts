@@ -11,6 +11,8 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   const request = await parseRunArgs(argv, env);
   // Plugs the Kafka transport into the runtime; without -k the links run on the embedded broker.
   if (request.options.kafka !== undefined) await import('@catenae/kafka');
+  // Plugs the stores in; core itself never loads a database driver.
+  if (request.options.mongodb !== undefined || request.options.aerospike !== undefined) await loadConnectors();
   const links = await loadLinks(request.files, process.cwd());
   if (links.length > 1 && request.hasLinkTopics) {
     throw new CatenaeError(
@@ -40,4 +42,13 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   const failed = exits.find((exit) => !exit.ok);
   if (failed) throw new CatenaeError(failed.error && 'code' in failed.error ? (failed.error as CatenaeError).code : ErrorCode.Stopped, failed.reason);
   return 0;
+}
+
+async function loadConnectors(): Promise<void> {
+  const name = '@catenae/connectors';
+  try {
+    await import(name);
+  } catch (err) {
+    throw new CatenaeError(ErrorCode.Store, `-m and -a need ${name}: install it (pnpm add ${name}); ${(err as Error).message.split('\n')[0]}`);
+  }
 }
