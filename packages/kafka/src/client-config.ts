@@ -71,6 +71,9 @@ export function consumerConfig(input: ClientConfigInput): ClientConfig {
     'enable.auto.commit': false,
     'auto.offset.reset': 'earliest',
     'partition.assignment.strategy': 'cooperative-sticky',
+    // Members learn of a rebalance from a heartbeat answer: 1 s instead of 3 s lets a new
+    // instance get its partitions sooner.
+    'heartbeat.interval.ms': 1000,
     // When the prefetch queue is full librdkafka waits this long before fetching again (default
     // 1000 ms): a fast link would drain the queue and then idle.
     'fetch.queue.backoff.ms': 20,
