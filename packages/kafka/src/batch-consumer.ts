@@ -98,8 +98,12 @@ export class BatchConsumer {
   /** See `Transport.fetch`. */
   fetch(max: number, waitMs: number, done: FetchDone): void {
     if (this.#closed) return process.nextTick(done, closedError('fetch', this.#clientId), []);
-    // A closing consumer hands out nothing more: the runtime's loop ends normally.
-    if (this.#closing) return process.nextTick(done, null, []);
+    // A closing consumer hands out nothing more: the runtime's loop ends normally. setImmediate,
+    // not nextTick: a loop that fetches again at once must not starve the close it waits for.
+    if (this.#closing) {
+      setImmediate(done, null, []);
+      return;
+    }
     const failure = this.#rebalance.takeError();
     if (failure !== undefined) return process.nextTick(done, failure, []);
     if (this.#held.length > 0) {
