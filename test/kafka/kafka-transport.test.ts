@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ErrorCode, type RawRecord, type TopicPartition, type Transport, type TransportOptions } from '@catenae/core';
-import { createKafkaTransport } from '@catenae/kafka';
+import { createKafkaTransport, kafkaClientErrorChannel, type KafkaClientErrorMessage } from '@catenae/kafka';
 import { fetchOnce, fetchUntil, KAFKA_BOOTSTRAP, outgoing, produceAll, uniqueName, waitFor } from '../helpers/kafka.js';
 
 const factory = createKafkaTransport({ brokers: KAFKA_BOOTSTRAP });
@@ -179,6 +179,34 @@ describe('KafkaTransport on a real broker', { timeout: 120_000 }, () => {
     const arrivedAt = Date.now();
     assert.deepEqual(records.map((r) => text(r.value)), ['now']);
     assert.ok(sentAt > 0 && arrivedAt - sentAt < 1000, `took ${arrivedAt - sentAt} ms after produce (fetch started ${sentAt - started} ms before)`);
+  });
+
+  it('an idempotent producer (acks=all) acknowledges every call', async () => {
+    const topic = uniqueName('idempotent');
+    const producer = await connected({ idempotent: true, lowLatency: true });
+    await producer.ensureTopics([{ topic, partitions: 2 }]);
+    for (let i = 0; i < 20; i++) await produceAll(producer, [outgoing(topic, `k${i}`, `${i}`)]);
+    await producer.flush(5000);
+  });
+
+  it('a subscribed topic that does not exist is reported on the diagnostics channel, not as a fetch error', async () => {
+    const missing = uniqueName('missing');
+    const reports: KafkaClientErrorMessage[] = [];
+    const listen = (message: unknown): void => {
+      reports.push(message as KafkaClientErrorMessage);
+    };
+    kafkaClientErrorChannel.subscribe(listen);
+    try {
+      const transport = await connected({ groupId: uniqueName('missing') });
+      transport.subscribe([missing], owner());
+      // fetchUntil rejects on a fetch error: each fetch here must succeed with [].
+      // librdkafka's consumer error names the code, not the topic.
+      const unknownTopic = (r: KafkaClientErrorMessage): boolean => /Unknown topic or partition/.test(r.error.message);
+      await fetchUntil(transport, [], () => reports.some(unknownTopic), 'the report');
+      assert.equal(reports.find(unknownTopic)?.client, 'consumer');
+    } finally {
+      kafkaClientErrorChannel.unsubscribe(listen);
+    }
   });
 
   it('close ends a fetch that waits, promptly', async () => {
