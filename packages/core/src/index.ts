@@ -32,6 +32,8 @@ export { ElectronCodec } from './codec/electron-codec.js';
 export { CODEC_HEADER, AVRO_SCHEMA_HEADER } from './codec/codec-header.js';
 
 export { Context, type SendOptions, type LoopOptions } from './runtime/context.js';
+export { RpcClient, type RpcTarget, type CallOptions, type RpcProxy } from './runtime/rpc/rpc-client.js';
+export type { RpcCaller } from './runtime/rpc/rpc-envelope.js';
 export { startLink, processEmbeddedBroker } from './runtime/start-link.js';
 export type { LinkHandle, LinkExit } from './runtime/link-handle.js';
 export type { LogFormat, LogLevel, StartOptions } from './runtime/start-options.js';

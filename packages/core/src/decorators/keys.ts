@@ -1,3 +1,6 @@
+// The decorators and the registry read and write reflect-metadata; load it wherever they are imported from.
+import 'reflect-metadata';
+
 // Metadata keys, namespaced so they never meet another library's.
 export const LINK_KEY = 'catenae:link';
 export const TRANSFORM_KEY = 'catenae:transform';

@@ -1,5 +1,7 @@
 import type { Logger } from 'winston';
 import type { Store } from '../store/store.js';
+import type { RpcClient } from './rpc/rpc-client.js';
+import type { RpcCaller } from './rpc/rpc-envelope.js';
 
 /** Options of {@link Context.send}. */
 export interface SendOptions {
@@ -23,6 +25,7 @@ export interface LinkControl {
   addInput(topic: string): Promise<void>;
   removeInput(topic: string): Promise<void>;
   stopLink(reason: string | undefined): void;
+  readonly rpc: RpcClient;
 }
 
 /**
@@ -44,9 +47,15 @@ export class Context {
   mongodb: Store | undefined = undefined;
   /** The Aerospike store, when the link was started with `-a`. */
   aerospike: Store | undefined = undefined;
+  /** In an `@Rpc()` method: the link instance that called it. */
+  readonly caller: RpcCaller | undefined;
   readonly #control: LinkControl;
 
-  constructor(init: { uid: string; linkName: string; consumerGroup: string | undefined; logger: Logger; args: readonly string[] }, control: LinkControl) {
+  constructor(
+    init: { uid: string; linkName: string; consumerGroup: string | undefined; logger: Logger; args: readonly string[]; caller?: RpcCaller },
+    control: LinkControl,
+  ) {
+    this.caller = init.caller;
     this.uid = init.uid;
     this.linkName = init.linkName;
     this.consumerGroup = init.consumerGroup;
@@ -85,6 +94,19 @@ export class Context {
   /** Stops reading `topic`. */
   removeInput(topic: string): Promise<void> {
     return this.#control.removeInput(topic);
+  }
+
+  /** Calls `@Rpc()` methods of other links: `notify`, `call`, and the typed proxy `to<T>(link)`. */
+  get rpc(): RpcClient {
+    return this.#control.rpc;
+  }
+
+  /** The same context naming `caller`, for an `@Rpc()` method. */
+  withCaller(caller: RpcCaller): Context {
+    const ctx = new Context({ uid: this.uid, linkName: this.linkName, consumerGroup: this.consumerGroup, logger: this.logger, args: this.args, caller }, this.#control);
+    ctx.mongodb = this.mongodb;
+    ctx.aerospike = this.aerospike;
+    return ctx;
   }
 
   /** Drains, commits what finished, and ends the link with a failure naming `reason`. */

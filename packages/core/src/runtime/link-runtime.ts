@@ -16,6 +16,8 @@ import type { LinkSettings } from './link-settings.js';
 import { Scheduler } from './scheduler.js';
 import { SourceRunner } from './source-runner.js';
 import { withDeadline } from './with-deadline.js';
+import { RpcEndpoint } from './rpc/rpc-endpoint.js';
+import type { RpcClient } from './rpc/rpc-client.js';
 import { closeStores, connectStores } from './link-stores.js';
 
 const MAX_BATCH = 2000;
@@ -46,6 +48,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   readonly #sources: SourceRunner;
   readonly #handlers: HandlerTable;
   readonly #consumeLoop: ConsumeLoop;
+  readonly #rpc: RpcEndpoint;
   #resolveDone!: (exit: LinkExit) => void;
   #stopping: Promise<LinkExit> | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
@@ -98,6 +101,17 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         if (settings.onError === 'exit') void this.#fail(err);
       },
     });
+    this.#rpc = new RpcEndpoint(
+      {
+        self: { uid: settings.uid, link: settings.name },
+        instance: this.instance,
+        rpcMethods: definition.rpcMethods,
+        contextFor: (caller) => this.ctx.withCaller(caller),
+        runExclusive: (fn) => this.#scheduler.runExclusive(fn),
+      },
+      factory,
+      logger,
+    );
     for (const generator of definition.generators) this.#sources.addGenerator(this.instance, generator.method, generator.interval);
     this.#consumeLoop = new ConsumeLoop(
       { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger },
@@ -135,6 +149,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await connectStores(this.ctx, settings, this.#logger);
     const setup = (this.instance as { setup?: Function }).setup;
     if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
+    if (this.#definition.rpcMethods.length > 0) await this.#rpc.start();
     this.#subscribe();
     this.#sources.start();
     if (!this.#handlers.hasHandlers && this.#definition.generators.length > 0 && this.#definition.rpcMethods.length === 0) {
@@ -170,6 +185,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#stopping ??= Promise.resolve({ ok: false, reason: err.message, error: err });
     clearInterval(this.#commitTimer);
     await Promise.all([this.#sources.stop(), this.#consumeLoop.stop()]);
+    await withDeadline(this.#rpc.stop(), 5000);
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), 5000);
     this.#resolveDone(await this.#stopping);
@@ -200,6 +216,10 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         else resolve();
       });
     });
+  }
+
+  get rpc(): RpcClient {
+    return this.#rpc.client;
   }
 
   loop(fn: (ctx: Context) => unknown, options: LoopOptions): void {
@@ -286,6 +306,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         this.#logger.error(`finish() failed: ${errorMessage(err)}`);
       }
     }
+    await withDeadline(this.#rpc.stop(), Math.max(left(), 1000));
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), Math.max(left(), 1000)).catch(() => undefined);
     this.#logger.info('stopped');

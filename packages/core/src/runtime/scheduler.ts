@@ -28,6 +28,8 @@ export class Scheduler {
   #backlog: InputBatch | undefined;
   #backlogIndex = 0;
   #hasStopped = false;
+  /** Tasks that must not overlap a handler (RPC in the sequential modes), waiting for a gap. */
+  readonly #exclusive: (() => void)[] = [];
 
   constructor(options: {
     dispatcher: Dispatcher;
@@ -61,6 +63,27 @@ export class Scheduler {
     return this.#backlog === undefined && this.#inFlight + this.#waiting < this.#concurrency * 4;
   }
 
+  /**
+   * Runs `fn` when no handler runs, holding new electrons back until it is done: RPC in the
+   * sequential modes never overlaps a transform. With concurrency above 1 it runs at once.
+   */
+  runExclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#concurrency > 1) return fn();
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        this.#inFlight++;
+        fn()
+          .then(resolve, reject)
+          .finally(() => {
+            this.#inFlight--;
+            this.#settled();
+          });
+      };
+      if (this.#inFlight === 0 && this.#exclusive.length === 0) start();
+      else this.#exclusive.push(start);
+    });
+  }
+
   /** Stops starting handlers; what runs finishes. */
   stop(): void {
     this.#hasStopped = true;
@@ -72,7 +95,7 @@ export class Scheduler {
     const lanes = this.#lanes;
     for (let i = from; i < records.length; i++) {
       if (this.#hasStopped) return;
-      if (this.#inFlight >= this.#concurrency) {
+      if (this.#inFlight >= this.#concurrency || this.#exclusive.length > 0) {
         this.#backlog = batch;
         this.#backlogIndex = i;
         return;
@@ -179,6 +202,10 @@ export class Scheduler {
   }
 
   #settled(): void {
+    if (this.#exclusive.length > 0) {
+      if (this.#inFlight === 0) this.#exclusive.shift()!();
+      return this.#onSettled();
+    }
     const backlog = this.#backlog;
     if (backlog !== undefined && this.#inFlight < this.#concurrency) this.dispatch(backlog, this.#backlogIndex);
     this.#onSettled();

@@ -6,10 +6,12 @@ import { ElectronCodec } from '../codec/electron-codec.js';
 import { Electron } from '../electron.js';
 import { CatenaeError, ErrorCode } from '../errors.js';
 import { checkUniqueNames, resolveLink, type LinkLike } from '../registry/resolve-link.js';
-import type { LinkDefinition } from '../registry/link-definition.js';
 import type { Transport } from '../transport/transport.js';
 import type { LinkHandle } from '../runtime/link-handle.js';
 import { startLink } from '../runtime/start-link.js';
+import { RpcEndpoint } from '../runtime/rpc/rpc-endpoint.js';
+import type { CallOptions, RpcTarget } from '../runtime/rpc/rpc-client.js';
+import { createLogger } from '../runtime/create-logger.js';
 import type { StartOptions } from '../runtime/start-options.js';
 
 /** Options of {@link TestDriver.start}. */
@@ -51,18 +53,22 @@ export class TestDriver {
   /** The broker the links run on: inspect topics, offsets and groups through it. */
   readonly broker: EmbeddedBroker;
   readonly #handles: LinkHandle[];
-  readonly #definitions: Map<string, LinkDefinition>;
   readonly #producer: Transport;
   readonly #codec = new ElectronCodec({});
   readonly #drainTimeoutMs: number;
+  readonly #rpc: RpcEndpoint;
   #isClosed = false;
 
-  private constructor(broker: EmbeddedBroker, handles: LinkHandle[], definitions: Map<string, LinkDefinition>, drainTimeoutMs: number) {
+  private constructor(broker: EmbeddedBroker, handles: LinkHandle[], drainTimeoutMs: number) {
     this.broker = broker;
     this.#handles = handles;
-    this.#definitions = definitions;
     this.#producer = new EmbeddedTransportFactory(broker).create({ clientId: 'test-driver' });
     this.#drainTimeoutMs = drainTimeoutMs;
+    const self = { uid: `test-driver-${randomBytes(4).toString('hex')}`, link: 'TestDriver' };
+    const refuse = (): never => {
+      throw new CatenaeError(ErrorCode.RpcUnknownMethod, 'the TestDriver has no @Rpc() methods');
+    };
+    this.#rpc = new RpcEndpoint({ self, instance: {}, rpcMethods: [], contextFor: refuse, runExclusive: (fn) => fn() }, new EmbeddedTransportFactory(broker), createLogger('warn', 'pretty', 'TestDriver', self.uid));
   }
 
   /** Starts the links (each instance resolved once it consumes) and returns the driver. */
@@ -85,8 +91,7 @@ export class TestDriver {
       await Promise.all(handles.map((handle) => handle.stop()));
       throw err;
     }
-    const byName = new Map(definitions.map((definition) => [definition.name, definition]));
-    const driver = new TestDriver(broker, handles, byName, options.drainTimeoutMs ?? 10_000);
+    const driver = new TestDriver(broker, handles, options.drainTimeoutMs ?? 10_000);
     await driver.#producer.connect();
     return driver;
   }
@@ -140,19 +145,21 @@ export class TestDriver {
   }
 
   /**
-   * Calls an `@Rpc()` method of one instance of `linkName`, as another link would, and returns its result.
-   * @throws CatenaeError `CATENAE_RPC_UNKNOWN_METHOD` when the method is not marked `@Rpc()`.
+   * Calls an `@Rpc()` method on one instance of `linkName` over the broker, exactly as another
+   * link's `ctx.rpc.call` would, and resolves to its result.
+   * @throws CatenaeError `CATENAE_RPC_UNKNOWN_METHOD` when the method is not marked `@Rpc()`, the
+   *   remote error as `CATENAE_RPC_FAILED`, `CATENAE_RPC_TIMEOUT` without a reply.
    */
-  async rpc(linkName: string, method: string, args: unknown): Promise<unknown> {
+  async rpc(linkName: string, method: string, args?: unknown, options?: CallOptions): Promise<unknown> {
     this.#checkOpen();
-    const definition = this.#definitions.get(linkName);
-    const handle = this.instances(linkName)[0];
-    if (!definition || !handle) throw new CatenaeError(ErrorCode.RpcUnknownMethod, `no link named "${linkName}" runs in this driver`);
-    if (!definition.rpcMethods.includes(method)) {
-      throw new CatenaeError(ErrorCode.RpcUnknownMethod, `${linkName}.${method} is not an @Rpc() method`);
-    }
-    const fn = (handle.instance as Record<string, Function>)[method]!;
-    return await fn.call(handle.instance, args, handle.ctx);
+    if (this.instances(linkName).length === 0) throw new CatenaeError(ErrorCode.RpcUnknownMethod, `no link named "${linkName}" runs in this driver`);
+    return this.#rpc.client.call(linkName, method, args, options);
+  }
+
+  /** Sends an RPC notification as another link would: to a link's instances, one uid, or `'broadcast'`. */
+  async notify(to: RpcTarget, method: string, args?: unknown): Promise<void> {
+    this.#checkOpen();
+    await this.#rpc.client.notify(to, method, args);
   }
 
   /** Stops every link (drain, commit, `finish`) and the driver. Idempotent. */
@@ -160,6 +167,7 @@ export class TestDriver {
     if (this.#isClosed) return;
     this.#isClosed = true;
     await Promise.all(this.#handles.map((handle) => handle.stop()));
+    await this.#rpc.stop();
     await this.#producer.close();
   }
 

@@ -1,0 +1,173 @@
+import type { Logger } from 'winston';
+import { ElectronCodec } from '../../codec/electron-codec.js';
+import { CatenaeError, ErrorCode, isCatenaeError } from '../../errors.js';
+import type { RawRecord } from '../../transport/records.js';
+import type { Transport, TransportFactory } from '../../transport/transport.js';
+import type { Context } from '../context.js';
+import { errorMessage } from '../failure-policy.js';
+import { withDeadline } from '../with-deadline.js';
+import { RpcClient } from './rpc-client.js';
+import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcRequest } from './rpc-envelope.js';
+import { BROADCAST_TOPIC, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkTopic } from './rpc-topics.js';
+
+const FETCH_MAX = 100;
+const FETCH_WAIT_MS = 50;
+const ASSIGN_TIMEOUT_MS = 30_000;
+
+/** What the endpoint needs of the link it serves. */
+export interface RpcHost {
+  readonly self: RpcCaller;
+  readonly instance: object;
+  readonly rpcMethods: readonly string[];
+  /** The context a method gets, naming its caller. */
+  contextFor(caller: RpcCaller): Context;
+  /** Runs a method so it never overlaps a transform where the mode forbids it. */
+  runExclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * A link instance's RPC over Kafka: an inbox (its own topic, its link's notification topic and the
+ * broadcast topic, read in a group of its own from the latest offset) and, when the link has
+ * `@Rpc()` methods, a share of its link's call topic (read in a group all instances share). RPC
+ * has consumers of its own, so calls are answered while a data backlog waits.
+ */
+export class RpcEndpoint {
+  readonly client: RpcClient;
+  readonly #host: RpcHost;
+  readonly #logger: Logger;
+  readonly #codec = new ElectronCodec({});
+  readonly #inbox: Transport;
+  readonly #calls: Transport | undefined;
+  #isRunning = false;
+  readonly #loops: Promise<void>[] = [];
+
+  constructor(host: RpcHost, factory: TransportFactory, logger: Logger) {
+    this.#host = host;
+    this.#logger = logger;
+    const latest = { 'auto.offset.reset': 'latest' };
+    const clientId = `${host.self.link}-${host.self.uid}-rpc`;
+    this.#inbox = factory.create({ clientId, groupId: inboxGroup(host.self.uid), config: latest });
+    this.#calls = host.rpcMethods.length > 0 ? factory.create({ clientId: `${clientId}-calls`, groupId: linkCallGroup(host.self.link), config: latest }) : undefined;
+    this.client = new RpcClient(host.self, (topic, message) => this.start().then(() => this.#send(topic, message)));
+  }
+
+  #started: Promise<void> | undefined;
+
+  /**
+   * Connects, creates the RPC topics, and resolves once the inboxes are assigned (so no reply or
+   * call sent after is missed). Idempotent: the first send of a link that only calls starts it.
+   */
+  start(): Promise<void> {
+    return (this.#started ??= this.#start());
+  }
+
+  async #start(): Promise<void> {
+    const { uid, link } = this.#host.self;
+    const inboxTopics = [instanceTopic(uid), linkTopic(link), BROADCAST_TOPIC];
+    await this.#inbox.connect();
+    await this.#inbox.ensureTopics(inboxTopics.map((topic) => ({ topic, partitions: 1 })));
+    const assigned = [this.#subscribe(this.#inbox, inboxTopics)];
+    if (this.#calls) {
+      await this.#calls.connect();
+      await this.#calls.ensureTopics([{ topic: linkCallTopic(link), partitions: 4 }]);
+      assigned.push(this.#subscribe(this.#calls, [linkCallTopic(link)]));
+    }
+    this.#isRunning = true;
+    this.#loops.push(this.#loop(this.#inbox));
+    if (this.#calls) this.#loops.push(this.#loop(this.#calls));
+    await withDeadline(Promise.all(assigned), ASSIGN_TIMEOUT_MS);
+  }
+
+  /** Stops answering, rejects calls still waiting for replies, and closes the clients. */
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    await this.#started.catch(() => undefined);
+    this.#isRunning = false;
+    this.client.close();
+    await Promise.all(this.#loops);
+    await Promise.all([this.#inbox.close(), this.#calls?.close()]);
+  }
+
+  #subscribe(transport: Transport, topics: string[]): Promise<void> {
+    return new Promise((resolve) => {
+      transport.subscribe(topics, {
+        // A member of a shared call group may get no partition at all: that is an assignment too.
+        onAssigned: () => resolve(),
+        onRevoked: () => undefined,
+      });
+    });
+  }
+
+  async #loop(transport: Transport): Promise<void> {
+    while (this.#isRunning) {
+      const records = await new Promise<RawRecord[]>((resolve) =>
+        transport.fetch(FETCH_MAX, FETCH_WAIT_MS, (err, fetched) => {
+          if (err) this.#logger.warn(`RPC fetch failed: ${err.message}`);
+          resolve(err ? [] : fetched);
+        }),
+      );
+      if (records.length === 0) continue;
+      for (const record of records) void this.#handle(record);
+      const last = new Map<string, { topic: string; partition: number; offset: number }>();
+      for (const r of records) last.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+      transport.commit([...last.values()]).catch((err: Error) => this.#logger.debug(`RPC commit failed: ${err.message}`));
+    }
+  }
+
+  async #handle(record: RawRecord): Promise<void> {
+    let request: RpcRequest;
+    try {
+      const message = parseRpcMessage(this.#codec.decode(record).value);
+      if (message.kind === 'reply') {
+        if (!this.client.receive(message)) this.#logger.debug(`RPC reply ${message.id} came after its call gave up`);
+        return;
+      }
+      request = message;
+    } catch (err) {
+      this.#logger.warn(`ignored a malformed RPC message on ${record.topic}[${record.partition}]@${record.offset}: ${errorMessage(err)}`);
+      await this.#replyToMalformed(record, err);
+      return;
+    }
+    const { method, from, id, replyTo } = request;
+    if (record.topic === BROADCAST_TOPIC && !this.#host.rpcMethods.includes(method)) {
+      // A broadcast reaches every link; those without the method let it pass.
+      this.#logger.debug(`broadcast ${method} from ${from.link}(${from.uid}) has no method here`);
+      return;
+    }
+    try {
+      if (!this.#host.rpcMethods.includes(method)) {
+        throw new CatenaeError(ErrorCode.RpcUnknownMethod, `${this.#host.self.link} has no @Rpc() method "${method}"`);
+      }
+      const fn = (this.#host.instance as Record<string, Function>)[method]!;
+      const result = await this.#host.runExclusive(async () => fn.call(this.#host.instance, request.args, this.#host.contextFor(from)));
+      if (id !== undefined) await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: true, result });
+    } catch (err) {
+      const level = isCatenaeError(err, ErrorCode.RpcUnknownMethod) ? 'warn' : 'error';
+      this.#logger[level](`RPC ${method} from ${from.link}(${from.uid}) failed: ${errorMessage(err)}`);
+      if (id === undefined) return;
+      const code = isCatenaeError(err) ? err.code : ErrorCode.RpcFailed;
+      await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: false, error: { message: err instanceof Error ? err.message : String(err), code } }).catch(
+        (sendErr: Error) => this.#logger.warn(`could not send the RPC error reply: ${sendErr.message}`),
+      );
+    }
+  }
+
+  /** A malformed call that still says where to answer gets an error reply. */
+  async #replyToMalformed(record: RawRecord, err: unknown): Promise<void> {
+    let value: unknown;
+    try {
+      value = this.#codec.decode(record).value;
+    } catch {
+      return;
+    }
+    const { id, replyTo } = (value ?? {}) as { id?: unknown; replyTo?: unknown };
+    if (typeof id !== 'string' || typeof replyTo !== 'string') return;
+    const error = { message: errorMessage(err), code: ErrorCode.RpcFailed };
+    await this.#send(replyTo, { kind: 'reply', id, from: this.#host.self, ok: false, error }).catch(() => undefined);
+  }
+
+  #send(topic: string, message: RpcMessage): Promise<void> {
+    const record = this.#codec.encode(message, null, topic, undefined, undefined);
+    return new Promise((resolve, reject) => this.#inbox.produce([record], (err) => (err ? reject(err) : resolve())));
+  }
+}
