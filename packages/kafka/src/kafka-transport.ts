@@ -75,6 +75,11 @@ export class KafkaTransport implements Transport {
     return this.#connecting;
   }
 
+  /**
+   * See `Transport.ensureTopics`: creates the missing topics through the admin client (broker
+   * default partitions when a spec has none) and waits until every partition has a leader.
+   * Connects first if needed.
+   */
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     await this.connect();
     if (this.#admin === undefined) {
@@ -87,24 +92,32 @@ export class KafkaTransport implements Transport {
     await ensureKafkaTopics(this.#admin, this.#producer!, topics, this.#timeouts.topicTimeoutMs);
   }
 
+  /** See `Transport.subscribe`; throws `CATENAE_BROKER` without a group or before `connect()`. */
   subscribe(topics: readonly string[], listener: RebalanceListener): void {
     this.#consumerFor('subscribe').subscribe(topics, listener);
   }
 
+  /** See `Transport.fetch`: `done` always runs on a later turn. */
   fetch(max: number, waitMs: number, done: (err: Error | null, records: RawRecord[]) => void): void {
     const consumer = this.#consumer;
     if (consumer !== undefined) return consumer.fetch(max, waitMs, done);
     process.nextTick(done, this.#noConsumer('fetch'), []);
   }
 
+  /** See `Transport.pause`: partitions this member does not own are ignored. */
   pause(partitions: readonly TopicPartition[]): void {
     this.#consumer?.pause(partitions);
   }
 
+  /** See `Transport.resume`. */
   resume(partitions: readonly TopicPartition[]): void {
     this.#consumer?.resume(partitions);
   }
 
+  /**
+   * See `Transport.produce`: `onAcked` runs once, on a later turn, after the delivery reports of
+   * every record, or with the first failure (`CATENAE_DELIVERY`).
+   */
   produce(records: OutgoingRecord[], onAcked: (err: Error | null) => void): void {
     const batches = this.#batches;
     if (batches !== undefined && this.#closing === undefined) return batches.produce(records, onAcked);
@@ -115,6 +128,7 @@ export class KafkaTransport implements Transport {
     queueMicrotask(() => onAcked(error));
   }
 
+  /** See `Transport.commit`: settles on the broker's answer; `CATENAE_BROKER` when refused. */
   commit(offsets: readonly PartitionOffset[]): Promise<void> {
     try {
       return this.#consumerFor('commit').commit(offsets);
@@ -123,6 +137,7 @@ export class KafkaTransport implements Transport {
     }
   }
 
+  /** See `Transport.flush`: rejects with `CATENAE_DELIVERY` when records are still unacknowledged at the timeout. */
   async flush(timeoutMs: number): Promise<void> {
     const batches = this.#batches;
     if (batches === undefined) return;
