@@ -8,6 +8,7 @@ import type { Handler } from './dispatch.js';
 import type { Emitter } from './emitter.js';
 import type { InputBatch } from './input-batch.js';
 import type { Scheduler } from './scheduler.js';
+import type { InputSelector } from './input-modes/input-selector.js';
 
 /** Tuning of the consume loop. */
 export interface ConsumeLoopOptions {
@@ -35,6 +36,7 @@ export class ConsumeLoop {
   readonly #emitter: Emitter;
   readonly #logger: Logger;
   readonly #options: ConsumeLoopOptions;
+  readonly #selector: InputSelector;
   #handlers: Map<string, Handler>;
   #isFetching = false;
   #isRunning = false;
@@ -43,7 +45,7 @@ export class ConsumeLoop {
   #errorBackoffMs = 0;
 
   constructor(
-    parts: { transport: Transport; codec: ElectronCodec; tracker: CommitTracker; scheduler: Scheduler; emitter: Emitter; logger: Logger },
+    parts: { transport: Transport; codec: ElectronCodec; tracker: CommitTracker; scheduler: Scheduler; emitter: Emitter; logger: Logger; selector: InputSelector },
     handlers: Map<string, Handler>,
     options: ConsumeLoopOptions,
   ) {
@@ -53,6 +55,7 @@ export class ConsumeLoop {
     this.#scheduler = parts.scheduler;
     this.#emitter = parts.emitter;
     this.#logger = parts.logger;
+    this.#selector = parts.selector;
     this.#handlers = handlers;
     this.#options = options;
   }
@@ -92,11 +95,13 @@ export class ConsumeLoop {
       return this.#settleStop();
     }
     this.#errorBackoffMs = 0;
+    const now = Date.now();
+    this.#selector.afterFetch(records, now);
     if (records.length > 0) {
-      this.#lastRecordAt = Date.now();
+      this.#lastRecordAt = now;
       this.#scheduler.dispatch(this.#batchOf(records));
       this.#emitter.flush();
-    } else if (this.#options.consumerTimeoutMs !== undefined && Date.now() - this.#lastRecordAt >= this.#options.consumerTimeoutMs) {
+    } else if (this.#options.consumerTimeoutMs !== undefined && now - this.#lastRecordAt >= this.#options.consumerTimeoutMs) {
       this.#isRunning = false;
       this.#options.onConsumerTimeout();
     }

@@ -16,6 +16,8 @@ import type { LinkSettings } from './link-settings.js';
 import { Scheduler } from './scheduler.js';
 import { SourceRunner } from './source-runner.js';
 import { withDeadline } from './with-deadline.js';
+import { createInputSelector } from './input-modes/create-input-selector.js';
+import type { InputSelector } from './input-modes/input-selector.js';
 import { RpcEndpoint } from './rpc/rpc-endpoint.js';
 import type { RpcClient } from './rpc/rpc-client.js';
 import { closeStores, connectStores } from './link-stores.js';
@@ -49,6 +51,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   readonly #handlers: HandlerTable;
   readonly #consumeLoop: ConsumeLoop;
   readonly #rpc: RpcEndpoint;
+  readonly #selector: InputSelector;
+  /** The partitions this instance owns now. */
+  readonly #assignment = new Map<string, TopicPartition>();
   #resolveDone!: (exit: LinkExit) => void;
   #stopping: Promise<LinkExit> | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
@@ -90,6 +95,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         this.#progress();
       },
       onFatal: fatal,
+      afterEach: settings.mode === 'synchronous' ? () => this.#commitAfterAcks() : undefined,
     });
     this.#sources = new SourceRunner({
       ctx: this.ctx,
@@ -113,8 +119,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       logger,
     );
     for (const generator of definition.generators) this.#sources.addGenerator(this.instance, generator.method, generator.interval);
+    this.#selector = createInputSelector(settings, this.#transport, this.#inputTopics());
     this.#consumeLoop = new ConsumeLoop(
-      { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger },
+      { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger, selector: this.#selector },
       this.#handlers.snapshot(),
       {
         maxBatch: MAX_BATCH,
@@ -136,11 +143,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   /** Connects, creates topics, runs `setup`, then starts the sources and the consume loop. */
   async start(): Promise<void> {
     const settings = this.#settings;
-    if (settings.inputMode !== 'parity') {
-      throw new CatenaeError(ErrorCode.BadFlag, `--input-mode ${settings.inputMode} is not available yet: use parity`);
-    }
-    if (settings.mode === 'synchronous' || settings.mode === 'exactly-once') {
-      throw new CatenaeError(ErrorCode.BadFlag, `--mode ${settings.mode} is not available yet: use async or sequential`);
+    if (settings.mode === 'exactly-once') {
+      throw new CatenaeError(ErrorCode.BadFlag, `--mode exactly-once is not available yet: use async, sequential or synchronous`);
     }
     await this.#transport.connect();
     const topics = this.#handlers.topics.map((topic) => ({ topic }));
@@ -189,6 +193,12 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), 5000);
     this.#resolveDone(await this.#stopping);
+  }
+
+  /** The synchronous mode's step after each electron: its outputs acknowledged, then its offset committed. */
+  async #commitAfterAcks(): Promise<void> {
+    await this.#emitter.whenIdle();
+    await this.commitNow();
   }
 
   stop(reason?: string): Promise<LinkExit> {
@@ -242,12 +252,21 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     void this.#shutdown({ ok: false, reason: reason ?? 'stopped by the link' }, true);
   }
 
+  #inputTopics(): { topic: string; priority: number }[] {
+    return this.#handlers.topics.map((topic) => ({ topic, priority: this.#handlers.priorityOf(topic) }));
+  }
+
   #subscribe(): void {
     const topics = this.#handlers.topics;
     this.#consumeLoop.setHandlers(this.#handlers.snapshot());
+    this.#selector.setTopics(this.#inputTopics());
     if (topics.length === 0 && !this.#isSubscribed) return;
     this.#transport.subscribe(topics, {
-      onAssigned: (partitions) => this.#logger.info(`assigned ${describe(partitions)}`),
+      onAssigned: (partitions) => {
+        for (const tp of partitions) this.#assignment.set(`${tp.topic}\u0000${tp.partition}`, tp);
+        this.#logger.info(`assigned ${describe(partitions)}`);
+        this.#selector.onAssigned([...this.#assignment.values()]);
+      },
       onRevoked: (partitions) => this.#revoked(partitions),
     });
     if (!this.#isSubscribed) this.#consumeLoop.start();
@@ -259,6 +278,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await withDeadline(this.#emitter.whenIdle(), REVOKE_DRAIN_MS);
     await this.commitNow();
     this.#tracker.drop(partitions);
+    for (const tp of partitions) this.#assignment.delete(`${tp.topic}\u0000${tp.partition}`);
   }
 
   #progress(): void {

@@ -21,6 +21,7 @@ export class Scheduler {
   readonly #concurrency: number;
   readonly #onSettled: () => void;
   readonly #onFatal: (err: Error) => void;
+  readonly #afterEach: (() => Promise<void>) | undefined;
   readonly #linkName: string;
   readonly #lanes = new Map<string, LaneQueue>();
   #inFlight = 0;
@@ -41,6 +42,11 @@ export class Scheduler {
     /** Called after asynchronous work settled: flush outputs, maybe fetch more. */
     onSettled: () => void;
     onFatal: (err: Error) => void;
+    /**
+     * The synchronous mode's step after every electron (flush, await the acks, commit): the next
+     * electron starts only once it resolved.
+     */
+    afterEach?: () => Promise<void>;
   }) {
     this.#dispatcher = options.dispatcher;
     this.#emitter = options.emitter;
@@ -50,6 +56,7 @@ export class Scheduler {
     this.#linkName = options.linkName;
     this.#onSettled = options.onSettled;
     this.#onFatal = options.onFatal;
+    this.#afterEach = options.afterEach;
   }
 
   /** Electrons accepted but not finished: running, retrying, queued behind their key, or in the backlog. */
@@ -126,16 +133,24 @@ export class Scheduler {
     } catch (err) {
       return this.#fail(batch, i, err, attempt, heldLane);
     }
+    const afterEach = this.#afterEach;
+    // Settles once the electron is handled (and, in the synchronous mode, its outputs acked and committed).
+    let finished: Promise<void>;
     if (pending === undefined) {
       this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
-      return true;
+      if (afterEach === undefined) return true;
+      finished = afterEach();
+    } else {
+      finished = pending.then(() => {
+        this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
+        return afterEach?.();
+      });
     }
     const lane = this.#hold(batch, i, heldLane);
     this.#inFlight++;
-    pending.then(
+    finished.then(
       () => {
         this.#inFlight--;
-        this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
         this.#advance(lane);
         this.#settled();
       },
