@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { graphCommand } from './graph/graph-command.js';
 import { kafkaCommand } from './kafka-command.js';
 import { RUN_FLAGS } from './flags.js';
 import { reportError } from './report-error.js';
@@ -7,6 +8,8 @@ import { runCommand } from './run-command.js';
 const USAGE = `Usage:
   catenae run <link files...> [flags] [-- arguments for the links]
   catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092)
+  catenae graph <link files...> [-i a,b] [-o t] [--out graph.svg] [--format mermaid|svg]
+                                        draw the topology (-i/-o after a file apply to its link)
 
 Flags of catenae run (each also CATENAE_<FLAG> in the environment):
 ${RUN_FLAGS.map((flag) => `  ${(flag.alias ? `-${flag.alias}, ` : '    ') + `--${flag.name}`}`.padEnd(30) + flag.describe).join('\n')}
@@ -22,6 +25,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await runCommand(rest, env);
       case 'kafka':
         return await kafkaCommand(rest, env);
+      case 'graph':
+        if (rest.includes('--help') || rest.includes('-h')) return usage(0);
+        return await graphCommand(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${version()}\n`);
@@ -32,7 +38,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'help':
         return usage(command === undefined ? 1 : 0);
       default:
-        process.stderr.write(`catenae: unknown command "${command}": expected run or kafka\n`);
+        process.stderr.write(`catenae: unknown command "${command}": expected run, kafka or graph\n`);
         return 2;
     }
   } catch (err) {

@@ -1,5 +1,5 @@
 import { CatenaeError, ErrorCode } from '../errors.js';
-import type { RebalanceListener, Transport, TransportFactory, TransportOptions } from '../transport/transport.js';
+import type { RebalanceListener, Transport, TransportFactory, TransportOptions, TransportTransactions } from '../transport/transport.js';
 import type { OutgoingRecord, PartitionOffset, RawRecord, TopicPartition, TopicSpec } from '../transport/records.js';
 import { AckQueue, type Acked } from './ack-queue.js';
 import { EmbeddedBroker, type BrokerTask } from './embedded-broker.js';
@@ -57,6 +57,25 @@ export class EmbeddedTransport implements Transport {
       hasUnread: () => this.#cursors.some((c) => c.position < c.log.endOffset),
       runTask: () => this.#runTask(),
     };
+    this.transactions = options.transactional ? this.#transactions() : undefined;
+  }
+
+  #transactions(): TransportTransactions {
+    return {
+      init: () => RESOLVED,
+      begin: () => {
+        this.#transactionRecords = [];
+      },
+      commit: async (offsets) => {
+        const records = this.#transactionRecords ?? [];
+        this.#transactionRecords = undefined;
+        await this.commit(offsets);
+        this.#broker.append(records);
+      },
+      abort: async () => {
+        this.#transactionRecords = undefined;
+      },
+    };
   }
 
   /** The partitions this member owns now, in assignment order. */
@@ -110,10 +129,16 @@ export class EmbeddedTransport implements Transport {
     this.#wake();
   }
 
+  /** Transactions: records produced inside one are held back and appended by its commit, atomically. */
+  readonly transactions: TransportTransactions | undefined;
+  #transactionRecords: OutgoingRecord[] | undefined;
+
   produce(records: OutgoingRecord[], onAcked: Acked): void {
     let error: Error | null = null;
     if (this.#closed) error = this.#closedError('produce');
-    else {
+    else if (this.#transactionRecords !== undefined) {
+      for (let i = 0; i < records.length; i++) this.#transactionRecords.push(records[i]!);
+    } else {
       try {
         this.#broker.append(records);
       } catch (err) {

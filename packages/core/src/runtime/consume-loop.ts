@@ -21,6 +21,11 @@ export interface ConsumeLoopOptions {
   /** Called once no record arrived for this long (the `--consumer-timeout`). */
   consumerTimeoutMs: number | undefined;
   onConsumerTimeout: () => void;
+  /**
+   * The exactly-once mode: runs `handle` (which dispatches the batch) inside a transaction and
+   * settles once it is committed; no other fetch is made meanwhile. Never rejects.
+   */
+  inTransaction?: (records: RawRecord[], handle: () => void) => Promise<void>;
 }
 
 /**
@@ -97,10 +102,20 @@ export class ConsumeLoop {
     this.#errorBackoffMs = 0;
     const now = Date.now();
     this.#selector.afterFetch(records, now);
+    const inTransaction = this.#options.inTransaction;
+    if (records.length > 0 && inTransaction !== undefined) {
+      this.#lastRecordAt = now;
+      this.#isFetching = true;
+      void inTransaction(records, () => this.#handle(records)).then(() => {
+        this.#isFetching = false;
+        this.#settleStop();
+        this.wake();
+      });
+      return;
+    }
     if (records.length > 0) {
       this.#lastRecordAt = now;
-      this.#scheduler.dispatch(this.#batchOf(records));
-      this.#emitter.flush();
+      this.#handle(records);
     } else if (this.#options.consumerTimeoutMs !== undefined && now - this.#lastRecordAt >= this.#options.consumerTimeoutMs) {
       this.#isRunning = false;
       this.#options.onConsumerTimeout();
@@ -108,6 +123,11 @@ export class ConsumeLoop {
     this.#settleStop();
     this.wake();
   };
+
+  #handle(records: RawRecord[]): void {
+    this.#scheduler.dispatch(this.#batchOf(records));
+    this.#emitter.flush();
+  }
 
   #settleStop(): void {
     if (this.#isRunning || this.#stopWaiters.length === 0) return;

@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import { ElectronCodec } from '../codec/electron-codec.js';
 import { CatenaeError, ErrorCode } from '../errors.js';
 import type { LinkDefinition } from '../registry/link-definition.js';
-import type { TopicPartition } from '../transport/records.js';
+import type { PartitionOffset, RawRecord, TopicPartition } from '../transport/records.js';
 import type { Transport, TransportFactory } from '../transport/transport.js';
 import { CommitTracker } from './commit-tracker.js';
 import { ConsumeLoop } from './consume-loop.js';
@@ -27,6 +27,7 @@ const FETCH_WAIT_MS = 100;
 const MAX_UNACKED_RECORDS = 50_000;
 const COMMIT_INTERVAL_MS = 1000;
 const REVOKE_DRAIN_MS = 5000;
+const TRANSACTION_TIMEOUT_MS = 30_000;
 
 /**
  * One running instance of a link: its transport, codec, scheduler, emitter, commit tracker and
@@ -60,6 +61,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   #commitChain: Promise<void> = Promise.resolve();
   #isSubscribed = false;
   #drainWaiter: (() => void) | undefined;
+  #handledWaiters: (() => void)[] = [];
+  #hasFailed = false;
   /** Whether a shutdown still lets in-flight handlers emit (draining), or already refuses sends. */
   #isDraining = false;
 
@@ -77,6 +80,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       clientId: `${settings.name}-${settings.uid}`,
       groupId: this.consumerGroup,
       idempotent: settings.mode === 'synchronous' || settings.mode === 'exactly-once',
+      transactional: settings.mode === 'exactly-once',
     });
     this.ctx = new Context({ uid: this.uid, linkName: this.name, consumerGroup: this.consumerGroup, logger, args: settings.args }, this);
     const codec = new ElectronCodec(settings);
@@ -132,6 +136,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
           logger.info(`no input for ${settings.consumerTimeoutMs} ms (--consumer-timeout): stopping`);
           void this.stop();
         },
+        inTransaction: settings.mode === 'exactly-once' ? (records, handle) => this.#transaction(records, handle) : undefined,
       },
     );
   }
@@ -143,10 +148,11 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   /** Connects, creates topics, runs `setup`, then starts the sources and the consume loop. */
   async start(): Promise<void> {
     const settings = this.#settings;
-    if (settings.mode === 'exactly-once') {
-      throw new CatenaeError(ErrorCode.BadFlag, `--mode exactly-once is not available yet: use async, sequential or synchronous`);
-    }
     await this.#transport.connect();
+    if (settings.mode === 'exactly-once') {
+      if (!this.#transport.transactions) throw new CatenaeError(ErrorCode.BadFlag, `--mode exactly-once needs a transport with transactions (Kafka or the embedded broker)`);
+      await this.#transport.transactions.init(TRANSACTION_TIMEOUT_MS);
+    }
     const topics = this.#handlers.topics.map((topic) => ({ topic }));
     if (settings.output) topics.push({ topic: settings.output });
     if (topics.length > 0) await this.#transport.ensureTopics(topics);
@@ -172,6 +178,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   commitNow(): Promise<void> {
+    // Exactly once: offsets are committed inside the transactions, never by the consumer.
+    if (this.#settings.mode === 'exactly-once') return Promise.resolve();
     this.#commitChain = this.#commitChain.then(async () => {
       const offsets = this.#tracker.takeCommittable();
       if (offsets.length === 0) return;
@@ -193,6 +201,32 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), 5000);
     this.#resolveDone(await this.#stopping);
+  }
+
+  /**
+   * The exactly-once mode's unit of work: one fetched batch handled inside a transaction whose
+   * commit carries the batch's offsets. A failed transaction is aborted and stops the link: its
+   * input is read again from the last committed transaction on restart.
+   */
+  async #transaction(records: RawRecord[], handle: () => void): Promise<void> {
+    const transactions = this.#transport.transactions!;
+    try {
+      transactions.begin();
+      handle();
+      await this.#whenHandled();
+      if (this.#hasFailed) throw new Error('the link failed during the transaction');
+      await transactions.commit(nextOffsets(records), TRANSACTION_TIMEOUT_MS);
+    } catch (err) {
+      await transactions.abort(TRANSACTION_TIMEOUT_MS).catch(() => undefined);
+      void this.#fail(new CatenaeError(ErrorCode.Broker, `transaction aborted: ${errorMessage(err)}`, { cause: err }));
+    }
+  }
+
+  /** Resolves once no electron is being handled and every output is acknowledged. */
+  #whenHandled(): Promise<void> {
+    this.#emitter.flush();
+    if (this.#scheduler.pending === 0 && this.#emitter.isIdle) return Promise.resolve();
+    return new Promise((resolve) => this.#handledWaiters.push(resolve));
   }
 
   /** The synchronous mode's step after each electron: its outputs acknowledged, then its offset committed. */
@@ -282,12 +316,18 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   #progress(): void {
+    if (this.#handledWaiters.length > 0 && this.#scheduler.pending === 0 && this.#emitter.isIdle) {
+      for (const resolve of this.#handledWaiters.splice(0)) resolve();
+    }
     this.#consumeLoop.wake();
     if (this.#drainWaiter && this.isIdle()) this.#drainWaiter();
   }
 
   #fail(err: Error): Promise<LinkExit> {
+    this.#hasFailed = true;
     this.#scheduler.stop();
+    // A transaction waiting for its batch gives up (and aborts) instead of waiting for ever.
+    for (const resolve of this.#handledWaiters.splice(0)) resolve();
     return this.#shutdown({ ok: false, reason: err.message, error: err }, false);
   }
 
@@ -333,6 +373,13 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#resolveDone(exit);
     return exit;
   }
+}
+
+/** The next-to-read offset of every partition in a batch. */
+function nextOffsets(records: readonly RawRecord[]): PartitionOffset[] {
+  const next = new Map<string, PartitionOffset>();
+  for (const { topic, partition, offset } of records) next.set(`${topic}\u0000${partition}`, { topic, partition, offset: offset + 1 });
+  return [...next.values()];
 }
 
 function describe(partitions: readonly TopicPartition[]): string {

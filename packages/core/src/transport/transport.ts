@@ -23,6 +23,23 @@ export interface TransportOptions {
   lowLatency?: boolean;
   /** Raw client settings passed through unchanged (librdkafka names for Kafka). */
   config?: Record<string, string>;
+  /** Produce in transactions (the `exactly-once` mode): the transport then offers `transactions`. */
+  transactional?: boolean;
+}
+
+/**
+ * Kafka transactions, for consume-transform-produce exactly once: the records produced between
+ * `begin` and `commit` and the consumer offsets given to `commit` become visible atomically,
+ * or not at all.
+ */
+export interface TransportTransactions {
+  /** Registers the transactional producer (fencing older instances of it). Once, after connect. */
+  init(timeoutMs: number): Promise<void>;
+  begin(): void;
+  /** Adds these next-to-read offsets of the consumer group to the transaction and commits it. */
+  commit(offsets: readonly PartitionOffset[], timeoutMs: number): Promise<void>;
+  /** Drops what the transaction produced; its input will be read again. */
+  abort(timeoutMs: number): Promise<void>;
 }
 
 /**
@@ -58,6 +75,8 @@ export interface Transport {
   flush(timeoutMs: number): Promise<void>;
   /** Leaves the group and closes the clients. Idempotent. */
   close(): Promise<void>;
+  /** Present when created with `transactional: true`. */
+  readonly transactions?: TransportTransactions;
 }
 
 /** Creates the transport of one link instance. */
