@@ -134,8 +134,11 @@ describe('KafkaTransport on a real broker', { timeout: 120_000 }, () => {
     const received: RawRecord[] = [];
     transport.subscribe([a], listener);
     await fetchUntil(transport, received, () => received.length >= 1, 'the record of a');
+    // Committed, as the runtime does: an eager rebalance hands a's partition out again.
+    await transport.commit([{ topic: a, partition: 0, offset: 1 }]);
     transport.subscribe([a, b], listener);
     await fetchUntil(transport, received, () => received.length >= 2, 'the record of b');
+    await transport.commit([{ topic: b, partition: 0, offset: 1 }]);
     transport.subscribe([b], listener);
     await fetchUntil(transport, received, () => listener.revoked.some((r) => r.some((tp) => tp.topic === a)), 'a revoked');
     await produceAll(transport, [outgoing(a, null, 'a2'), outgoing(b, null, 'b2')]);

@@ -41,12 +41,12 @@ describe('producerConfig', () => {
 });
 
 describe('consumerConfig', () => {
-  it('commits only explicitly, rebalances cooperatively and reads a new group from the start', () => {
+  it('commits only explicitly, assigns round-robin and reads a new group from the start', () => {
     const { global, topic } = consumerConfig({ ...base, groupId: 'catenae_mapper' });
     assert.equal(global['group.id'], 'catenae_mapper');
     assert.equal(global['enable.auto.commit'], false);
     assert.equal(global['offset_commit_cb'], true);
-    assert.equal(global['partition.assignment.strategy'], 'cooperative-sticky');
+    assert.equal(global['partition.assignment.strategy'], 'roundrobin,range');
     assert.equal(topic['auto.offset.reset'], 'earliest');
   });
 
@@ -54,10 +54,10 @@ describe('consumerConfig', () => {
     const { global, topic } = consumerConfig({
       ...base,
       groupId: 'g',
-      config: { 'auto.offset.reset': 'latest', 'partition.assignment.strategy': 'range' },
+      config: { 'auto.offset.reset': 'latest', 'partition.assignment.strategy': 'cooperative-sticky' },
     });
     assert.equal(topic['auto.offset.reset'], 'latest');
-    assert.equal(global['partition.assignment.strategy'], 'range');
+    assert.equal(global['partition.assignment.strategy'], 'cooperative-sticky');
   });
 });
 

@@ -60,8 +60,8 @@ export function producerConfig(input: ClientConfigInput): ClientConfig {
 }
 
 /**
- * The consumer's configuration: explicit commits only, cooperative rebalancing, a new group reads
- * the backlog (`auto.offset.reset=earliest`, overridable).
+ * The consumer's configuration: explicit commits only, eager round-robin assignment, a new group
+ * reads the backlog (`auto.offset.reset=earliest`, overridable).
  */
 export function consumerConfig(input: ClientConfigInput): ClientConfig {
   const defaults: RdkafkaConfig = {
@@ -70,7 +70,11 @@ export function consumerConfig(input: ClientConfigInput): ClientConfig {
     'group.id': input.groupId ?? '',
     'enable.auto.commit': false,
     'auto.offset.reset': 'earliest',
-    'partition.assignment.strategy': 'cooperative-sticky',
+    // Eager, as the embedded broker: a rebalance revokes everything, then hands out full
+    // assignments, which is what the runtime's revoke (drain all, commit) is built for.
+    // Round-robin spreads the partitions of several input topics over the members; range would
+    // give every one-partition topic to the same member. `cooperative-sticky` works too.
+    'partition.assignment.strategy': 'roundrobin,range',
     // Members learn of a rebalance from a heartbeat answer: 1 s instead of 3 s lets a new
     // instance get its partitions sooner.
     'heartbeat.interval.ms': 1000,
