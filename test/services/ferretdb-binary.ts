@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,9 +46,18 @@ export async function ferretDbBinary(): Promise<string> {
       throw new Error(`building the FerretDB test server with "go build" in ${FERRETDB_SOURCE_DIR} failed (${code}); needs Go >= 1.24 and the Go module proxy; see ${logFile}`);
     }
     renameSync(partial, binary);
+    removeOtherBuilds(binary);
     return binary;
   } finally {
     closeSync(log);
+  }
+}
+
+// Builds of earlier sources (37 MB each) are dropped; builds in progress (".partial") are left alone.
+function removeOtherBuilds(binary: string): void {
+  for (const name of readdirSync(FERRETDB_CACHE_DIR)) {
+    const path = join(FERRETDB_CACHE_DIR, name);
+    if (/^ferretdb-[0-9a-f]{16}(\.build\.log)?$/.test(name) && path !== binary && path !== `${binary}.build.log`) rmSync(path, { force: true });
   }
 }
 

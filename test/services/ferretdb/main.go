@@ -1,5 +1,5 @@
 // Command ferretdb serves the MongoDB wire protocol on SQLite for Catenae's tests.
-// Usage: ferretdb <host:port> <data dir>; runs until SIGTERM or SIGINT.
+// Usage: ferretdb <host:port> <data dir>; creates the directory, runs until SIGTERM or SIGINT.
 package main
 
 import (
@@ -15,6 +15,9 @@ import (
 func main() {
 	if len(os.Args) != 3 {
 		log.Fatal("usage: ferretdb <host:port> <data dir>")
+	}
+	if err := os.MkdirAll(os.Args[2], 0o755); err != nil {
+		log.Fatal(err)
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: os.Args[1]},
