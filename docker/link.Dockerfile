@@ -1,0 +1,81 @@
+# syntax=docker/dockerfile:1
+# The Catenae link base image: Node 20, the `catenae` CLI, @catenae/core, @catenae/kafka
+# (node-rdkafka, librdkafka compiled from source) and @catenae/connectors, plus the examples.
+#
+#   docker build -f docker/link.Dockerfile -t catenae/link .       # from the repository root
+#   docker run --rm catenae/link /opt/catenae/examples/dist/wordcount/mapper.js -k kafka:9092
+#
+# Your own links: `FROM catenae/link`, copy the compiled .js files into the working directory
+# (/opt/catenae/app, where `import '@catenae/core'` resolves to the image's copy) and give the
+# `catenae run` arguments as CMD, e.g. CMD ["mapper.js", "-k", "kafka:9092", "-i", "in", "-o", "out"].
+
+ARG NODE_VERSION=20
+
+# ---- build: compile librdkafka and the TypeScript, then keep only what runs ----
+FROM node:${NODE_VERSION}-bookworm AS build
+# Unpinned on purpose: the security updates of the base image's Debian release.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ libssl-dev libsasl2-dev zlib1g-dev \
+ && rm -rf /var/lib/apt/lists/*
+ARG PNPM_VERSION=12.21.0
+RUN npm install -g pnpm@${PNPM_VERSION}
+# node-gyp builds node-rdkafka against the headers this Node ships instead of downloading them
+# (the repository's .npmrc points at a Debian layout, so it is not copied). CI=true: pnpm never
+# prompts.
+ENV npm_config_nodedir=/usr/local CI=true
+WORKDIR /opt/catenae
+
+# Manifests first: the install layer (librdkafka's compile, minutes) is rebuilt only when they change.
+# pnpm-workspace.yaml carries `allowBuilds` for node-rdkafka, which pnpm 12 requires.
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json ./
+COPY packages/core/package.json packages/core/
+COPY packages/kafka/package.json packages/kafka/
+COPY packages/connectors/package.json packages/connectors/
+COPY packages/cli/package.json packages/cli/
+COPY examples/package.json examples/
+RUN pnpm install --frozen-lockfile
+
+COPY packages/ packages/
+COPY examples/ examples/
+# test/ and native-bench/ are not in the image: build the packages and examples by name.
+RUN pnpm exec tsc -b packages/core packages/kafka packages/connectors packages/cli examples
+
+# Then keep only what runs:
+# - production dependencies: prune drops the dev ones (TypeScript, the aerospike client the
+#   connectors test with) and their store entries; node-rdkafka stays as built;
+# - one copy of each Catenae package, reachable from anywhere under /opt/catenae: the CLI loads
+#   @catenae/kafka and @catenae/connectors by name, and users' links in ./app import @catenae/core;
+# - dist/ and librdkafka's shared objects, not sources, tests or the C build tree (~450 MB).
+RUN pnpm prune --prod --offline \
+ && mkdir -p node_modules/@catenae \
+ && ln -sfn ../../packages/core node_modules/@catenae/core \
+ && ln -sfn ../../packages/kafka node_modules/@catenae/kafka \
+ && ln -sfn ../../packages/connectors node_modules/@catenae/connectors \
+ && rdkafka="$(node -p "path.dirname(require.resolve('node-rdkafka/package.json', { paths: ['packages/kafka'] }))")" \
+ && rm -rf "$rdkafka/deps" "$rdkafka/build/Release/obj.target" "$rdkafka/build/Release/.deps" \
+    "$rdkafka/build/deps/include" "$rdkafka/build/deps/librdkafka" "$rdkafka"/build/deps/*.a \
+ && rm -rf packages/*/src examples/*/*.ts examples/dist/tsconfig.tsbuildinfo packages/*/tsconfig.tsbuildinfo \
+ && find packages examples -name '*.test.*' -delete \
+ && node -e "require(require.resolve('node-rdkafka', { paths: ['packages/kafka'] }))"
+
+# ---- runtime: Node and librdkafka's shared libraries, nothing to compile with ----
+FROM node:${NODE_VERSION}-bookworm-slim
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libssl3 libsasl2-2 zlib1g ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# The instance uid needs no configuration: inside a container the runtime takes $HOSTNAME
+# (the container id under Docker, stable across restarts; the pod name under Kubernetes), so
+# an instance keeps its RPC identity. `container` helps it tell it is in one on runtimes that
+# create no /.dockerenv.
+ENV NODE_ENV=production container=docker
+COPY --from=build /opt/catenae /opt/catenae
+WORKDIR /opt/catenae/app
+# The node image's unprivileged `node` user, by number so runAsNonRoot can check it.
+USER 1000:1000
+# SIGTERM drains, commits and calls finish within --shutdown-timeout (30 s by default): give
+# `docker stop` that long (compose: stop_grace_period).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "/opt/catenae/packages/cli/dist/bin.js", "run"]
+CMD ["--help"]
