@@ -1,2 +1,6 @@
-// The word count streams the same text as the filter example.
-export { Streamer } from '../filter/streamer.js';
+import { Link } from '@catenae/core';
+import { Streamer as TextStreamer } from '../filter/streamer.js';
+
+/** The word count's source: the filter example's streamer, writing to the mappers' input by default. */
+@Link({ name: 'Streamer', output: 'mapper_input' })
+export class Streamer extends TextStreamer {}
