@@ -22,10 +22,11 @@ export interface ConsumeLoopOptions {
   consumerTimeoutMs: number | undefined;
   onConsumerTimeout: () => void;
   /**
-   * The exactly-once mode: runs `handle` (which dispatches the batch) inside a transaction and
-   * settles once it is committed; no other fetch is made meanwhile. Never rejects.
+   * The synchronous and exactly-once modes: runs `handle` (which dispatches the batch) and settles
+   * once the batch is handled, acknowledged and committed (in a transaction for exactly-once); no
+   * other fetch is made meanwhile. Never rejects.
    */
-  inTransaction?: (records: RawRecord[], handle: () => void) => Promise<void>;
+  aroundBatch?: (records: RawRecord[], handle: () => void) => Promise<void>;
 }
 
 /**
@@ -102,11 +103,11 @@ export class ConsumeLoop {
     this.#errorBackoffMs = 0;
     const now = Date.now();
     this.#selector.afterFetch(records, now);
-    const inTransaction = this.#options.inTransaction;
-    if (records.length > 0 && inTransaction !== undefined) {
+    const aroundBatch = this.#options.aroundBatch;
+    if (records.length > 0 && aroundBatch !== undefined) {
       this.#lastRecordAt = now;
       this.#isFetching = true;
-      void inTransaction(records, () => this.#handle(records)).then(() => {
+      void aroundBatch(records, () => this.#handle(records)).then(() => {
         this.#isFetching = false;
         this.#settleStop();
         this.wake();

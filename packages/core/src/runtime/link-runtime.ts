@@ -99,7 +99,6 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         this.#progress();
       },
       onFatal: fatal,
-      afterEach: settings.mode === 'synchronous' ? () => this.#commitAfterAcks() : undefined,
     });
     this.#sources = new SourceRunner({
       ctx: this.ctx,
@@ -136,7 +135,12 @@ export class LinkRuntime implements LinkControl, LinkHandle {
           logger.info(`no input for ${settings.consumerTimeoutMs} ms (--consumer-timeout): stopping`);
           void this.stop();
         },
-        inTransaction: settings.mode === 'exactly-once' ? (records, handle) => this.#transaction(records, handle) : undefined,
+        aroundBatch:
+          settings.mode === 'exactly-once'
+            ? (records, handle) => this.#transaction(records, handle)
+            : settings.mode === 'synchronous'
+              ? (_, handle) => this.#synchronousBatch(handle)
+              : undefined,
       },
     );
   }
@@ -229,10 +233,15 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     return new Promise((resolve) => this.#handledWaiters.push(resolve));
   }
 
-  /** The synchronous mode's step after each electron: its outputs acknowledged, then its offset committed. */
-  async #commitAfterAcks(): Promise<void> {
-    await this.#emitter.whenIdle();
-    await this.commitNow();
+  /**
+   * The synchronous mode's unit of work: a fetched batch handled one electron at a time, then
+   * every output acknowledged (acks=all, idempotent producer), then the batch's offsets committed
+   * and awaited, before the next fetch.
+   */
+  async #synchronousBatch(handle: () => void): Promise<void> {
+    handle();
+    await this.#whenHandled();
+    if (!this.#hasFailed) await this.commitNow();
   }
 
   stop(reason?: string): Promise<LinkExit> {

@@ -21,7 +21,6 @@ export class Scheduler {
   readonly #concurrency: number;
   readonly #onSettled: () => void;
   readonly #onFatal: (err: Error) => void;
-  readonly #afterEach: (() => Promise<void>) | undefined;
   readonly #linkName: string;
   readonly #lanes = new Map<string, LaneQueue>();
   #inFlight = 0;
@@ -42,11 +41,6 @@ export class Scheduler {
     /** Called after asynchronous work settled: flush outputs, maybe fetch more. */
     onSettled: () => void;
     onFatal: (err: Error) => void;
-    /**
-     * The synchronous mode's step after every electron (flush, await the acks, commit): the next
-     * electron starts only once it resolved.
-     */
-    afterEach?: () => Promise<void>;
   }) {
     this.#dispatcher = options.dispatcher;
     this.#emitter = options.emitter;
@@ -56,7 +50,6 @@ export class Scheduler {
     this.#linkName = options.linkName;
     this.#onSettled = options.onSettled;
     this.#onFatal = options.onFatal;
-    this.#afterEach = options.afterEach;
   }
 
   /** Electrons accepted but not finished: running, retrying, queued behind their key, or in the backlog. */
@@ -133,24 +126,16 @@ export class Scheduler {
     } catch (err) {
       return this.#fail(batch, i, err, attempt, heldLane);
     }
-    const afterEach = this.#afterEach;
-    // Settles once the electron is handled (and, in the synchronous mode, its outputs acked and committed).
-    let finished: Promise<void>;
     if (pending === undefined) {
       this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
-      if (afterEach === undefined) return true;
-      finished = afterEach();
-    } else {
-      finished = pending.then(() => {
-        this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
-        return afterEach?.();
-      });
+      return true;
     }
     const lane = this.#hold(batch, i, heldLane);
     this.#inFlight++;
-    finished.then(
+    pending.then(
       () => {
         this.#inFlight--;
+        this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
         this.#advance(lane);
         this.#settled();
       },
