@@ -21,6 +21,7 @@ import type { InputSelector } from './input-modes/input-selector.js';
 import { RpcEndpoint } from './rpc/rpc-endpoint.js';
 import type { RpcClient } from './rpc/rpc-client.js';
 import { closeStores, connectStores } from './link-stores.js';
+import { WorkerPool } from './workers/worker-pool.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -53,6 +54,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   readonly #consumeLoop: ConsumeLoop;
   readonly #rpc: RpcEndpoint;
   readonly #selector: InputSelector;
+  /** The `--workers` threads that run the handlers, if any. */
+  readonly #pool: WorkerPool | undefined;
   /** The partitions this instance owns now. */
   readonly #assignment = new Map<string, TopicPartition>();
   #resolveDone!: (exit: LinkExit) => void;
@@ -74,7 +77,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.uid = settings.uid;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.instance = definition.create();
-    this.#handlers = new HandlerTable(definition, this.instance, settings.inputs);
+    this.#pool = settings.workers > 0 ? new WorkerPool(definition, settings, { logger, control: this, onFatal: (err) => void this.#fail(err) }) : undefined;
+    this.#handlers = new HandlerTable(definition, this.#pool?.handlerMethods(definition) ?? this.instance, settings.inputs);
     this.consumerGroup = this.#handlers.hasHandlers ? settings.consumerGroup : undefined;
     this.#transport = factory.create({
       clientId: `${settings.name}-${settings.uid}`,
@@ -163,6 +167,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await connectStores(this.ctx, settings, this.#logger);
     const setup = (this.instance as { setup?: Function }).setup;
     if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
+    await this.#pool?.start();
     if (this.#definition.rpcMethods.length > 0) await this.#rpc.start();
     this.#subscribe();
     this.#sources.start();
@@ -202,6 +207,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     clearInterval(this.#commitTimer);
     await Promise.all([this.#sources.stop(), this.#consumeLoop.stop()]);
     await withDeadline(this.#rpc.stop(), 5000);
+    await this.#pool?.stop(5000);
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), 5000);
     this.#resolveDone(await this.#stopping);
@@ -375,6 +381,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         this.#logger.error(`finish() failed: ${errorMessage(err)}`);
       }
     }
+    await this.#pool?.stop(Math.max(left(), 1000));
     await withDeadline(this.#rpc.stop(), Math.max(left(), 1000));
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), Math.max(left(), 1000)).catch(() => undefined);

@@ -25,6 +25,8 @@ export interface LinkSettings {
   schemas: Record<string, object>;
   inputFormat: InputFormat;
   workers: number;
+  /** The module that exports the link, which each worker thread imports (`--workers`). */
+  moduleUrl: string | undefined;
   logLevel: LogLevel;
   logFormat: LogFormat;
   shutdownTimeoutMs: number;
@@ -53,6 +55,7 @@ export function resolveSettings(definition: LinkDefinition, options: StartOption
   const mode = oneOf('mode', options.mode ?? linkOptions.mode ?? 'async', MODES);
   const inputs = (options.inputs ?? linkOptions.inputs ?? []).map((topic) => topicName('input', topic));
   const output = options.output ?? linkOptions.output;
+  const workers = nonNegativeInt('workers', options.workers ?? linkOptions.workers ?? 0);
   return {
     name,
     uid,
@@ -60,7 +63,7 @@ export function resolveSettings(definition: LinkDefinition, options: StartOption
     output: output === undefined ? undefined : topicName('output', output),
     consumerGroup,
     mode,
-    concurrency: mode === 'async' ? positiveInt('concurrency', options.concurrency ?? linkOptions.concurrency ?? 32) : 1,
+    concurrency: mode === 'async' ? positiveInt('concurrency', options.concurrency ?? linkOptions.concurrency ?? Math.max(32, 4 * workers)) : 1,
     inputMode: oneOf('input-mode', options.inputMode ?? linkOptions.inputMode ?? 'parity', INPUT_MODES),
     expWindowSizeS: positiveNumber('exp-window-size', options.expWindowSizeS ?? 900),
     consumerTimeoutMs: options.consumerTimeoutMs === undefined ? undefined : positiveNumber('consumer-timeout', options.consumerTimeoutMs),
@@ -70,7 +73,8 @@ export function resolveSettings(definition: LinkDefinition, options: StartOption
     codec: options.codec ?? linkOptions.codec ?? 'transparent',
     schemas: { ...linkOptions.schemas, ...options.schemas },
     inputFormat: oneOf('input-format', options.inputFormat ?? linkOptions.inputFormat ?? 'string', INPUT_FORMATS),
-    workers: nonNegativeInt('workers', options.workers ?? linkOptions.workers ?? 0),
+    workers,
+    moduleUrl: options.moduleUrl?.toString(),
     logLevel: oneOf('log-level', options.logLevel ?? 'info', LOG_LEVELS),
     logFormat: oneOf('log-format', options.logFormat ?? 'pretty', LOG_FORMATS),
     shutdownTimeoutMs: positiveNumber('shutdown-timeout', options.shutdownTimeoutMs ?? 30_000),

@@ -1,3 +1,4 @@
+import { CatenaeError, ErrorCode } from '../errors.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { EmbeddedTransportFactory } from '../broker/embedded-transport.js';
 import { resolveLink, type LinkLike } from '../registry/resolve-link.js';
@@ -8,6 +9,7 @@ import { LinkRuntime } from './link-runtime.js';
 import { resolveSettings } from './link-settings.js';
 import type { StartOptions } from './start-options.js';
 import { kafkaTransport } from './transport-registry.js';
+import { isInLinkWorker } from './workers/in-link-worker.js';
 
 let processBroker: EmbeddedBroker | undefined;
 
@@ -26,6 +28,9 @@ export function processEmbeddedBroker(): EmbeddedBroker {
  * @publicApi
  */
 export async function startLink(link: LinkLike, options: StartOptions = {}): Promise<LinkHandle> {
+  if (isInLinkWorker()) {
+    throw new CatenaeError(ErrorCode.BadLink, 'startLink ran in a worker thread of --workers, which imports the link\'s module: export the link from a module that does not start it');
+  }
   const definition = resolveLink(link);
   const settings = resolveSettings(definition, options);
   const factory = await transportOf(options);

@@ -38,7 +38,16 @@ export interface StartOptions {
   codec?: string | Codec;
   schemas?: Record<string, object>;
   inputFormat?: InputFormat;
+  /**
+   * Run the handlers in this many worker threads, each with its own instance of the link (default
+   * concurrency then max(32, 4 × workers)). Needs `moduleUrl`.
+   */
   workers?: number;
+  /**
+   * The module that exports the link, which each worker thread imports: `import.meta.url` in that
+   * module, a URL or a path. `catenae run` passes the file it loaded.
+   */
+  moduleUrl?: string | URL;
   /** The instance id; default `$HOSTNAME` in a container, else 12 random hex digits. */
   uid?: string;
   /** Unparsed extra CLI arguments, handed to the link as `ctx.args`. */
