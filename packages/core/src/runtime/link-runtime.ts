@@ -77,7 +77,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.uid = settings.uid;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.instance = definition.create();
-    this.#pool = settings.workers > 0 ? new WorkerPool(definition, settings, { logger, control: this, onFatal: (err) => void this.#fail(err) }) : undefined;
+    this.#pool = settings.workers > 0 && definition.transforms.length > 0 ? new WorkerPool(definition, settings, { logger, control: this, onFatal: (err) => void this.#fail(err) }) : undefined;
     this.#handlers = new HandlerTable(definition, this.#pool?.handlerMethods(definition) ?? this.instance, settings.inputs);
     this.consumerGroup = this.#handlers.hasHandlers ? settings.consumerGroup : undefined;
     this.#transport = factory.create({
