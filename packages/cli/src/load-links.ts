@@ -3,6 +3,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CatenaeError, ErrorCode, checkUniqueNames, linksOfModule, type LinkDefinition } from '@catenae/core';
 
+const modules = new WeakMap<LinkDefinition, string>();
+
+/** The URL of the module a link was loaded from, which `--workers` threads import again. */
+export function moduleUrlOf(link: LinkDefinition): string | undefined {
+  return modules.get(link);
+}
+
 /**
  * Imports each link module and returns every link they export, checking names are unique.
  * @throws CatenaeError `CATENAE_NO_LINK` for a missing file, a module that fails to load or exports no link;
@@ -19,7 +26,10 @@ export async function loadLinks(files: readonly string[], cwd: string): Promise<
     } catch (err) {
       throw new CatenaeError(ErrorCode.NoLink, `cannot load ${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
     }
-    links.push(...linksOfModule(exports, file));
+    for (const link of linksOfModule(exports, file)) {
+      modules.set(link, pathToFileURL(path).href);
+      links.push(link);
+    }
   }
   checkUniqueNames(links);
   return links;

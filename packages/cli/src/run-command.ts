@@ -1,5 +1,5 @@
 import { CatenaeError, ErrorCode, startLink, type LinkExit, type LinkHandle } from '@catenae/core';
-import { loadLinks } from './load-links.js';
+import { loadLinks, moduleUrlOf } from './load-links.js';
 import { parseRunArgs } from './parse-run-args.js';
 
 /**
@@ -30,7 +30,7 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    for (const link of links) handles.push(await startLink(link, request.options));
+    for (const link of links) handles.push(await startLink(link, { ...request.options, moduleUrl: moduleUrlOf(link) }));
   } catch (err) {
     await stopAll('another link failed to start');
     throw err;
