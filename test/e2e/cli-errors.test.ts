@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatenaeProcess, fixturePath } from '../support/catenae-process.js';
+import { CatenaeProcess, KAFKA, fixturePath } from '../support/catenae-process.js';
 
 /** Runs `catenae <args>` to its end: exit code and stderr lines. */
-async function catenae(args: string[]): Promise<{ code: number | null; stderr: string[] }> {
-  const process = new CatenaeProcess(args);
+async function catenae(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string[] }> {
+  const process = new CatenaeProcess(args, env);
   const code = await process.exited;
   return { code, stderr: process.stderr };
 }
@@ -18,6 +18,11 @@ describe('catenae run refuses bad input with one clear line', () => {
     ['two links with one name', ['run', fixturePath('upper'), fixturePath('upper')], /^catenae: two links are named "Upper".*\(CATENAE_DUPLICATE_LINK\)$/],
     ['a bad mode', ['run', fixturePath('upper'), '--mode', 'fast'], /^catenae: --mode "fast" is not one of .*\(CATENAE_BAD_FLAG\)$/],
     ['an unknown command', ['frobnicate'], /^catenae: unknown command "frobnicate"/],
+    [
+      'a librdkafka setting passed with --kafka-config reaches the client',
+      ['run', fixturePath('upper'), '-k', KAFKA, '-i', 'x', '--kafka-config', 'bogus.setting=1'],
+      /^catenae: Kafka client settings rejected: .*"bogus\.setting".*\(CATENAE_BAD_FLAG\)$/,
+    ],
   ];
   for (const [what, args, expected] of cases) {
     it(what, async () => {
@@ -27,6 +32,12 @@ describe('catenae run refuses bad input with one clear line', () => {
       assert.match(stderr[0]!, expected);
     });
   }
+
+  it('a CATENAE_KAFKA_<KEY> variable reaches the client as a librdkafka setting', async () => {
+    const { code, stderr } = await catenae(['run', fixturePath('upper'), '-k', KAFKA, '-i', 'x'], { CATENAE_KAFKA_SOCKET_TIMEOUT_MS: 'abc' });
+    assert.notEqual(code, 0);
+    assert.match(stderr.at(-1)!, /"socket\.timeout\.ms".*\(CATENAE_BAD_FLAG\)$/);
+  });
 
   it('a broker that cannot be reached: a clear error after a bounded wait, not a hang', async () => {
     const started = Date.now();

@@ -22,9 +22,9 @@ export class CatenaeProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
-  /** Starts `catenae run <fixture> -k KAFKA ...args`. */
-  static run(fixture: string, args: string[], env?: NodeJS.ProcessEnv): CatenaeProcess {
-    return new CatenaeProcess(['run', fixturePath(fixture), '-k', KAFKA, ...args], env);
+  /** Starts `catenae run <fixture> -k KAFKA ...args`, the fixture from test/<suite>/fixtures. */
+  static run(fixture: string, args: string[], env?: NodeJS.ProcessEnv, suite = 'e2e'): CatenaeProcess {
+    return new CatenaeProcess(['run', fixturePath(fixture, suite), '-k', KAFKA, ...args], env);
   }
 
   /** Resolves once a stdout or stderr line satisfies `predicate`; rejects after `timeoutMs`. */
@@ -58,9 +58,9 @@ export class CatenaeProcess {
   }
 }
 
-/** The compiled path of a fixture link module in test/e2e/fixtures. */
-export function fixturePath(name: string): string {
-  return fileURLToPath(new URL(`../e2e/fixtures/${name}.js`, import.meta.url));
+/** The compiled path of a fixture link module in test/<suite>/fixtures. */
+export function fixturePath(name: string, suite = 'e2e'): string {
+  return fileURLToPath(new URL(`../${suite}/fixtures/${name}.js`, import.meta.url));
 }
 
 /** A topic name no other test uses. */

@@ -50,10 +50,10 @@ export async function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessE
     if (fromArgv !== undefined) raw[flag.name] = fromArgv;
     else if (fromEnv !== undefined && fromEnv !== '') raw[flag.name] = flag.type === 'boolean' ? parseBoolean(flag, fromEnv) : fromEnv;
   }
-  return { files, options: toStartOptions(raw, env, extra), hasLinkTopics: ['input', 'output', 'consumer-group'].some((name) => raw[name] !== undefined) };
+  return { files, options: toStartOptions(raw, extra), hasLinkTopics: ['input', 'output', 'consumer-group'].some((name) => raw[name] !== undefined) };
 }
 
-function toStartOptions(raw: Raw, env: NodeJS.ProcessEnv, extra: string[]): StartOptions {
+function toStartOptions(raw: Raw, extra: string[]): StartOptions {
   const options: StartOptions = { args: extra };
   const str = (name: string) => raw[name] as string | undefined;
   if (str('kafka') !== undefined) options.kafka = checkHostPorts('-k', str('kafka')!);
@@ -75,7 +75,8 @@ function toStartOptions(raw: Raw, env: NodeJS.ProcessEnv, extra: string[]): Star
   setNumber(options, 'workers', raw, 'workers');
   if (str('mongodb') !== undefined) options.mongodb = checkMongoAddress(str('mongodb')!);
   if (str('aerospike') !== undefined) options.aerospike = checkHostPorts('-a', str('aerospike')!);
-  const kafkaConfig = { ...kafkaConfigFromEnv(env), ...pairs(raw['kafka-config']) };
+  // CATENAE_KAFKA_<KEY> variables join these where the Kafka package is loaded (run-command).
+  const kafkaConfig = pairs(raw['kafka-config']);
   if (Object.keys(kafkaConfig).length > 0) options.kafkaConfig = kafkaConfig;
   if (str('uid') !== undefined) options.uid = str('uid');
   if (str('log-level') !== undefined) options.logLevel = str('log-level') as StartOptions['logLevel'];
@@ -117,16 +118,6 @@ function pairs(value: unknown): Record<string, string> {
     result[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
   }
   return result;
-}
-
-/** librdkafka settings from `CATENAE_KAFKA_<KEY>` variables: `CATENAE_KAFKA_SASL_MECHANISMS` → `sasl.mechanisms`. */
-export function kafkaConfigFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const config: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('CATENAE_KAFKA_') || name === 'CATENAE_KAFKA_CONFIG' || value === undefined) continue;
-    config[name.slice('CATENAE_KAFKA_'.length).toLowerCase().replace(/_/g, '.')] = value;
-  }
-  return config;
 }
 
 function parseBoolean(flag: FlagSpec, value: string): boolean {

@@ -10,7 +10,11 @@ import { parseRunArgs } from './parse-run-args.js';
 export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const request = await parseRunArgs(argv, env);
   // Plugs the Kafka transport into the runtime; without -k the links run on the embedded broker.
-  if (request.options.kafka !== undefined) await import('@catenae/kafka');
+  if (request.options.kafka !== undefined) {
+    const kafka = await import('@catenae/kafka');
+    const kafkaConfig = { ...kafka.kafkaConfigFromEnv(env), ...request.options.kafkaConfig };
+    if (Object.keys(kafkaConfig).length > 0) request.options.kafkaConfig = kafkaConfig;
+  }
   // Plugs the stores in; core itself never loads a database driver.
   if (request.options.mongodb !== undefined || request.options.aerospike !== undefined) await loadConnectors();
   const links = await loadLinks(request.files, process.cwd());

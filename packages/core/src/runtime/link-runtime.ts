@@ -16,6 +16,7 @@ import type { LinkSettings } from './link-settings.js';
 import { Scheduler } from './scheduler.js';
 import { SourceRunner } from './source-runner.js';
 import { withDeadline } from './with-deadline.js';
+import { logTransportErrors } from './transport-error-log.js';
 import { createInputSelector } from './input-modes/create-input-selector.js';
 import type { InputSelector } from './input-modes/input-selector.js';
 import { RpcEndpoint } from './rpc/rpc-endpoint.js';
@@ -26,7 +27,8 @@ import { WorkerPool } from './workers/worker-pool.js';
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
 const MAX_UNACKED_RECORDS = 50_000;
-const COMMIT_INTERVAL_MS = 1000;
+// Frequent enough that a crash replays little; a commit is one cheap request per interval.
+const COMMIT_INTERVAL_MS = 250;
 const REVOKE_DRAIN_MS = 5000;
 const TRANSACTION_TIMEOUT_MS = 30_000;
 
@@ -65,6 +67,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   #isSubscribed = false;
   #drainWaiter: (() => void) | undefined;
   #handledWaiters: (() => void)[] = [];
+  #stopErrorLog: () => void = () => undefined;
   #hasFailed = false;
   /** Whether a shutdown still lets in-flight handlers emit (draining), or already refuses sends. */
   #isDraining = false;
@@ -78,13 +81,15 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.instance = definition.create();
     this.#pool = settings.workers > 0 && definition.transforms.length > 0 ? new WorkerPool(definition, settings, { logger, control: this, onFatal: (err) => void this.#fail(err) }) : undefined;
-    this.#handlers = new HandlerTable(definition, this.#pool?.handlerMethods(definition) ?? this.instance, settings.inputs);
+    this.#handlers = new HandlerTable(definition, this.#pool?.handlerMethods(definition, (item) => this.#dispatcher.emit(item, undefined)) ?? this.instance, settings.inputs);
     this.consumerGroup = this.#handlers.hasHandlers ? settings.consumerGroup : undefined;
     this.#transport = factory.create({
       clientId: `${settings.name}-${settings.uid}`,
       groupId: this.consumerGroup,
       idempotent: settings.mode === 'synchronous' || settings.mode === 'exactly-once',
       transactional: settings.mode === 'exactly-once',
+      // These modes wait for acknowledgements before going on: make them come quickly.
+      lowLatency: settings.mode === 'synchronous' || settings.mode === 'exactly-once',
     });
     this.ctx = new Context({ uid: this.uid, linkName: this.name, consumerGroup: this.consumerGroup, logger, args: settings.args }, this);
     const codec = new ElectronCodec(settings);
@@ -156,6 +161,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   /** Connects, creates topics, runs `setup`, then starts the sources and the consume loop. */
   async start(): Promise<void> {
     const settings = this.#settings;
+    this.#stopErrorLog = logTransportErrors(`${settings.name}-${settings.uid}`, this.#logger);
     await this.#transport.connect();
     if (settings.mode === 'exactly-once') {
       if (!this.#transport.transactions) throw new CatenaeError(ErrorCode.BadFlag, `--mode exactly-once needs a transport with transactions (Kafka or the embedded broker)`);
@@ -210,6 +216,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await this.#pool?.stop(5000);
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), 5000);
+    this.#stopErrorLog();
     this.#resolveDone(await this.#stopping);
   }
 
@@ -385,6 +392,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await withDeadline(this.#rpc.stop(), Math.max(left(), 1000));
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), Math.max(left(), 1000)).catch(() => undefined);
+    this.#stopErrorLog();
     this.#logger.info('stopped');
     this.#resolveDone(exit);
     return exit;

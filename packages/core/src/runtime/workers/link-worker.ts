@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { CatenaeError, ErrorCode } from '../../errors.js';
 import { errorMessage } from '../failure-policy.js';
 import { withDeadline } from '../with-deadline.js';
-import { fromWireError, unpackOutputs } from './wire-format.js';
+import type { Electron } from '../../electron.js';
+import { fromWireError, fromWireOutputs, packBatch, toWireElectron, transferOf, unpackBatch } from './wire-format.js';
 import type { FromWorker, TaskMessage, ToWorker, WireError, WorkerEvent, WorkerInit } from './worker-messages.js';
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
@@ -66,17 +67,17 @@ export class LinkWorker {
     return this.#hasExited;
   }
 
-  /** Runs the handler `method` on a serialized electron; resolves to its outputs. */
-  run(method: string, electron: Uint8Array): Promise<unknown[]> {
+  /** Runs the handler `method` on `electron` in this thread; resolves to its outputs. */
+  run(method: string, electron: Electron): Promise<unknown[]> {
     if (this.#hasExited) return Promise.reject(this.#diedError('before it could take this electron'));
     return new Promise((resolve, reject) => {
       const id = this.#nextTaskId++;
       this.#tasks.set(id, { resolve, reject });
-      this.#queued.push({ id, method, electron });
+      this.#queued.push({ id, method, electron: toWireElectron(electron) });
       if (this.#tasks.size === 1) this.#worker.ref();
       if (!this.#isPostScheduled) {
         this.#isPostScheduled = true;
-        queueMicrotask(this.#postQueued);
+        setImmediate(this.#postQueued);
       }
     });
   }
@@ -118,15 +119,24 @@ export class LinkWorker {
   readonly #postQueued = (): void => {
     this.#isPostScheduled = false;
     if (this.#queued.length === 0 || this.#hasExited) return;
-    const tasks = this.#queued;
+    const queued = this.#queued;
     this.#queued = [];
-    this.#post({ type: 'tasks', tasks });
+    const tasks = packBatch(queued, this.#refuse);
+    this.#worker.postMessage({ type: 'tasks', tasks } satisfies ToWorker, transferOf(tasks));
+  };
+
+  /** An electron that cannot cross to the worker fails (never retried). */
+  readonly #refuse = (task: TaskMessage, err: Error): undefined => {
+    const pending = this.#tasks.get(task.id);
+    this.#tasks.delete(task.id);
+    pending?.reject(err);
+    return undefined;
   };
 
   #onMessage(message: FromWorker): void {
     switch (message.type) {
       case 'events':
-        for (const event of message.events) this.#onEvent(event);
+        for (const event of unpackBatch<WorkerEvent>(message.events)) this.#onEvent(event);
         if (this.#tasks.size === 0 && !this.#isFinishing) this.#worker.unref();
         return;
       case 'ready':
@@ -148,12 +158,7 @@ export class LinkWorker {
     if (task === undefined) return;
     this.#tasks.delete(event.id);
     if (event.error !== undefined) return task.reject(fromWireError(event.error));
-    if (event.outputs === undefined) return task.resolve(NO_OUTPUTS);
-    try {
-      task.resolve(unpackOutputs(event.outputs));
-    } catch (err) {
-      task.reject(err as Error);
-    }
+    task.resolve(event.outputs === undefined ? NO_OUTPUTS : fromWireOutputs(event.outputs));
   }
 
   #onExit(code: number): void {

@@ -1,25 +1,24 @@
 import { deserialize, serialize } from 'node:v8';
-import { Electron, type Headers } from '../../electron.js';
+import { Electron, type ElectronInit, type Headers } from '../../electron.js';
 import { CatenaeError, ErrorCode } from '../../errors.js';
 import type { WireError } from './worker-messages.js';
 
-// Electrons and outputs cross threads in V8's serialization, the transparent codec's format:
-// a value reaches the other thread exactly as it would reach the next link (nested Buffers stay
-// Buffers, which a plain postMessage would turn into Uint8Arrays; Map, Set, Date, BigInt too).
+// Messages between the main thread and a worker travel in V8's serialization, the transparent
+// codec's format: a value reaches the other thread exactly as it would reach the next link
+// (nested Buffers stay Buffers, which a plain postMessage would turn into Uint8Arrays; Map, Set,
+// Date, BigInt too). One serialization per batch of messages: per electron, it costs 3x more.
 
-/** The fields of an input electron, serialized for a worker. */
-export function packElectron(electron: Electron): Uint8Array {
+/** An electron's fields as they cross threads. */
+export type WireElectron = ElectronInit<unknown, unknown>;
+
+/** The fields of an input electron, for a worker. */
+export function toWireElectron(electron: Electron): WireElectron {
   const { key, value, topic, previousTopic, timestamp, headers, partition, offset } = electron;
-  return serialize({ key, value, topic, previousTopic, timestamp, headers, partition, offset });
-}
-
-/** The electron {@link packElectron} serialized, rebuilt in the receiving thread. */
-export function unpackElectron(bytes: Uint8Array): Electron {
-  return new Electron(deserialize(bytes));
+  return { key, value, topic, previousTopic, timestamp, headers, partition, offset };
 }
 
 /** An output as it travels: an Electron's fields (`e` set), or a bare value. */
-interface WireOutput {
+export interface WireOutput {
   e: boolean;
   value: unknown;
   key?: unknown;
@@ -28,11 +27,8 @@ interface WireOutput {
   timestamp?: number;
 }
 
-/**
- * Serializes what a handler emitted (values or Electrons, which keep key, topic, headers and
- * timestamp). @throws CatenaeError `CATENAE_ENCODE` for a value V8 cannot serialize (a function).
- */
-export function packOutputs(items: readonly unknown[]): Uint8Array {
+/** What a handler emitted (values, or Electrons keeping key, topic, headers and timestamp), for the main thread. */
+export function toWireOutputs(items: readonly unknown[]): WireOutput[] {
   const wire: WireOutput[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -41,22 +37,65 @@ export function packOutputs(items: readonly unknown[]): Uint8Array {
         ? { e: true, value: item.value, key: item.key, topic: item.topic, headers: item.headers, timestamp: item.timestamp }
         : { e: false, value: item };
   }
-  try {
-    return serialize(wire);
-  } catch (err) {
-    throw new CatenaeError(ErrorCode.Encode, `an output cannot leave the worker thread: ${(err as Error).message}`, { cause: err });
-  }
+  return wire;
 }
 
-/** The outputs {@link packOutputs} serialized: values, or Electrons for the dispatcher to emit. */
-export function unpackOutputs(bytes: Uint8Array): unknown[] {
-  const wire = deserialize(bytes) as WireOutput[];
+/** The outputs {@link toWireOutputs} made, rebuilt: values, or Electrons for the dispatcher to emit. */
+export function fromWireOutputs(wire: readonly WireOutput[]): unknown[] {
   const items: unknown[] = new Array(wire.length);
   for (let i = 0; i < wire.length; i++) {
     const { e, value, key, topic, headers, timestamp } = wire[i]!;
     items[i] = e ? new Electron({ value, key: key as string | null, topic, headers, timestamp }) : value;
   }
   return items;
+}
+
+/**
+ * Serializes a batch of messages in one go. Should one of them hold what V8 cannot serialize
+ * (a function), each is tried alone and `replace` decides what goes instead of a failing one
+ * (undefined: nothing).
+ */
+export function packBatch<T>(items: T[], replace: (item: T, err: CatenaeError) => T | undefined): Uint8Array {
+  try {
+    return serialize(items);
+  } catch {
+    const kept: T[] = [];
+    for (const item of items) {
+      try {
+        serialize(item);
+        kept.push(item);
+      } catch (err) {
+        const replacement = replace(item, unserializable(err));
+        if (replacement !== undefined) kept.push(replacement);
+      }
+    }
+    return serialize(kept);
+  }
+}
+
+/** The buffer to transfer (not copy) with a packed batch, when the batch owns all of it. */
+export function transferOf(bytes: Uint8Array): ArrayBuffer[] {
+  const buffer = bytes.buffer as ArrayBuffer;
+  return bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+}
+
+/** A batch {@link packBatch} serialized. */
+export function unpackBatch<T>(bytes: Uint8Array): T[] {
+  return deserialize(bytes) as T[];
+}
+
+/** @throws CatenaeError `CATENAE_ENCODE` when `value` cannot cross threads. */
+export function checkSerializable(value: unknown): void {
+  try {
+    serialize(value);
+  } catch (err) {
+    throw unserializable(err);
+  }
+}
+
+/** Never retried: the same value fails the same way. */
+function unserializable(err: unknown): CatenaeError {
+  return new CatenaeError(ErrorCode.Encode, `a value cannot cross to or from a worker thread: ${(err as Error).message}`, { cause: err });
 }
 
 /** An error, reduced to what survives a thread hop. */

@@ -4,7 +4,7 @@ import { Electron } from '../../electron.js';
 import { CatenaeError, ErrorCode } from '../../errors.js';
 import { Context, type LinkControl, type SendOptions } from '../context.js';
 import type { RpcClient } from '../rpc/rpc-client.js';
-import { fromWireError, packOutputs } from './wire-format.js';
+import { checkSerializable, fromWireError, toWireOutputs } from './wire-format.js';
 import type { WireError, WorkerInit } from './worker-messages.js';
 import type { WorkerOutbox } from './worker-outbox.js';
 
@@ -50,14 +50,16 @@ export class WorkerControl implements LinkControl {
       outputs.push(item);
       return undefined;
     }
-    const output = packOutputs([item]);
+    const [output] = toWireOutputs([item]);
+    // Thrown here, as the main thread's ctx.send throws for a value it cannot encode.
+    checkSerializable(output);
     if (!hasDelivery) {
-      this.#outbox.push({ kind: 'send', output, topic: undefined, deliveryId: undefined });
+      this.#outbox.push({ kind: 'send', output: output!, deliveryId: undefined });
       this.#outbox.scheduleFlush();
       return undefined;
     }
     const deliveryId = this.#nextDeliveryId++;
-    this.#outbox.push({ kind: 'send', output, topic: undefined, deliveryId });
+    this.#outbox.push({ kind: 'send', output: output!, deliveryId });
     this.#outbox.scheduleFlush();
     if (!options!.sync) {
       this.#deliveries.set(deliveryId, options!.onDelivered!);

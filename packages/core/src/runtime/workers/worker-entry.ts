@@ -10,7 +10,8 @@ import { createLogger } from '../create-logger.js';
 import { handlerKind, type HandlerKind } from '../dispatch.js';
 import { markLinkWorker } from './in-link-worker.js';
 import { runHandler } from './run-handler.js';
-import { packOutputs, toWireError, unpackElectron } from './wire-format.js';
+import { Electron } from '../../electron.js';
+import { toWireError, toWireOutputs, unpackBatch } from './wire-format.js';
 import { WorkerControl, createWorkerContext } from './worker-context.js';
 import type { FromWorker, TaskMessage, ToWorker, WorkerEvent, WorkerInit } from './worker-messages.js';
 import { WorkerOutbox } from './worker-outbox.js';
@@ -58,7 +59,7 @@ async function createInstance(): Promise<object> {
 function receive(message: ToWorker): void {
   switch (message.type) {
     case 'tasks':
-      for (const task of message.tasks) {
+      for (const task of unpackBatch<TaskMessage>(message.tasks)) {
         runTask(task);
         outbox.flushIfDue();
       }
@@ -76,7 +77,7 @@ function runTask(task: TaskMessage): void {
   let result: unknown[] | Promise<unknown[]>;
   try {
     const handler = handlerOf(task.method);
-    result = taskOutputs.run(outputs, runHandler, handler.fn, handler.kind, instance!, unpackElectron(task.electron), ctx);
+    result = taskOutputs.run(outputs, runHandler, handler.fn, handler.kind, instance!, new Electron(task.electron), ctx);
   } catch (err) {
     return outbox.push(failed(task.id, err));
   }
@@ -107,11 +108,7 @@ function handlerOf(method: string): { fn: Function; kind: HandlerKind } {
 /** A task's result: what `ctx.send` added while it ran, then what it returned or yielded. */
 function succeeded(id: number, sent: unknown[], items: unknown[]): WorkerEvent {
   const all = sent.length === 0 ? items : items.length === 0 ? sent : [...sent, ...items];
-  try {
-    return { kind: 'result', id, outputs: all.length === 0 ? undefined : packOutputs(all), error: undefined };
-  } catch (err) {
-    return failed(id, err);
-  }
+  return { kind: 'result', id, outputs: all.length === 0 ? undefined : toWireOutputs(all), error: undefined };
 }
 
 function failed(id: number, err: unknown): WorkerEvent {

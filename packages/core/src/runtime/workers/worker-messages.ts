@@ -1,4 +1,5 @@
 import type { LogFormat, LogLevel } from '../start-options.js';
+import type { WireElectron, WireOutput } from './wire-format.js';
 
 /** What a worker thread needs to build its instance of the link: handed over as `workerData`. */
 export interface WorkerInit {
@@ -25,16 +26,17 @@ export interface WireError {
   stack: string | undefined;
 }
 
-/** One electron to handle: `electron` is its fields in V8's serialization (see wire-format.ts). */
+/** One electron to handle with the handler `method`. */
 export interface TaskMessage {
   id: number;
   method: string;
-  electron: Uint8Array;
+  electron: WireElectron;
 }
 
 /** Messages from the main thread to a worker. */
 export type ToWorker =
-  | { type: 'tasks'; tasks: TaskMessage[] }
+  /** `TaskMessage[]`, serialized with `packBatch`. */
+  | { type: 'tasks'; tasks: Uint8Array }
   /** The broker acknowledged (or failed) an output a worker sent with `onDelivered` or `sync`. */
   | { type: 'delivered'; id: number; error: WireError | null }
   /** Run `finish`, answer `finished`; the main thread then terminates the worker. */
@@ -43,9 +45,9 @@ export type ToWorker =
 /** What a worker reports, in the order it happened. */
 export type WorkerEvent =
   /** A task finished: its outputs (ctx.send then returned or yielded items), or its error. */
-  | { kind: 'result'; id: number; outputs: Uint8Array | undefined; error: WireError | undefined }
+  | { kind: 'result'; id: number; outputs: WireOutput[] | undefined; error: WireError | undefined }
   /** A `ctx.send` outside any task (setup, a timer), or with `onDelivered` / `sync`. */
-  | { kind: 'send'; output: Uint8Array; topic: string | undefined; deliveryId: number | undefined }
+  | { kind: 'send'; output: WireOutput; deliveryId: number | undefined }
   /** `ctx.stop(reason)` in the worker: the link stops as if the main thread had called it. */
   | { kind: 'stop'; reason: string | undefined };
 
@@ -53,5 +55,6 @@ export type WorkerEvent =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'setup-failed'; error: WireError }
-  | { type: 'events'; events: WorkerEvent[] }
+  /** `WorkerEvent[]`, serialized with `packBatch`. */
+  | { type: 'events'; events: Uint8Array }
   | { type: 'finished'; error: WireError | undefined };

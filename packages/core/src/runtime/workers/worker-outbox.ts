@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import { packBatch, toWireError, transferOf } from './wire-format.js';
 import type { FromWorker, WorkerEvent } from './worker-messages.js';
 
 /** Post at least this often while a worker is busy with a run of synchronous tasks, in milliseconds. */
@@ -43,8 +44,14 @@ export class WorkerOutbox {
   flush(): void {
     this.#lastFlushAt = performance.now();
     if (this.#events.length === 0) return;
-    const message: FromWorker = { type: 'events', events: this.#events };
+    const events = packBatch(this.#events, failIfResult);
     this.#events = [];
-    this.#port.postMessage(message);
+    const message: FromWorker = { type: 'events', events };
+    this.#port.postMessage(message, transferOf(events));
   }
+}
+
+/** A result whose outputs cannot cross threads becomes that electron's failure (never retried). */
+function failIfResult(event: WorkerEvent, err: Error): WorkerEvent | undefined {
+  return event.kind === 'result' ? { kind: 'result', id: event.id, outputs: undefined, error: toWireError(err) } : undefined;
 }

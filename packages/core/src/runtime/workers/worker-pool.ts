@@ -8,7 +8,7 @@ import type { LinkControl } from '../context.js';
 import { errorMessage } from '../failure-policy.js';
 import type { LinkSettings } from '../link-settings.js';
 import { LinkWorker, type LinkWorkerHooks } from './link-worker.js';
-import { packElectron, unpackOutputs } from './wire-format.js';
+import { fromWireOutputs } from './wire-format.js';
 import type { WorkerInit } from './worker-messages.js';
 
 /** What the pool needs from the running link. */
@@ -59,7 +59,7 @@ export class WorkerPool {
       logFormat: settings.logFormat,
     };
     this.#hooks = {
-      onSend: (worker, event) => this.#send(worker, unpackOutputs(event.output)[0], event.deliveryId),
+      onSend: (worker, event) => this.#send(worker, fromWireOutputs([event.output])[0], event.deliveryId),
       onStop: (reason) => options.control.stopLink(reason),
       onDied: (worker, why) => this.#replace(worker, why),
     };
@@ -79,16 +79,17 @@ export class WorkerPool {
 
   /**
    * Stand-ins for the link's handler methods, for the runtime's handler table: each sends its
-   * electron to a worker and yields the outputs the worker reports, so the dispatcher emits them
-   * as it emits a generator's items, and the scheduler treats the handler as asynchronous.
+   * electron to a worker and returns a promise that settles once the worker reported, after
+   * `emit` queued its outputs in order (the dispatcher's `emit`). The scheduler sees an
+   * asynchronous handler: per-key order, retries and commits work as for any other.
    */
-  handlerMethods(definition: LinkDefinition): object {
-    const methods: Record<string, (electron: Electron) => AsyncGenerator<unknown>> = {};
-    const run = (method: string, electron: Electron) => this.#pick().run(method, packElectron(electron));
+  handlerMethods(definition: LinkDefinition, emit: (item: unknown) => void): object {
+    const methods: Record<string, (electron: Electron) => Promise<void>> = {};
+    const emitAll = (items: unknown[]) => {
+      for (let i = 0; i < items.length; i++) emit(items[i]);
+    };
     for (const { method } of definition.transforms) {
-      methods[method] = async function* (electron: Electron) {
-        yield* await run(method, electron);
-      };
+      methods[method] = (electron: Electron) => this.#pick().run(method, electron).then(emitAll);
     }
     return methods;
   }

@@ -1,0 +1,11 @@
+import { appendFileSync } from 'node:fs';
+
+/**
+ * Appends one measured figure of a fault test as a JSON line to `$FAULT_FIGURES` (when set), so a
+ * run's counts can be written up in test/RELIABILITY.md; always prints it as a test diagnostic.
+ */
+export function recordFigure(test: string, variant: string, figure: string): void {
+  const line = { at: new Date().toISOString(), test, variant, figure };
+  process.stdout.write(`# figure: ${test} [${variant}] ${figure}\n`);
+  if (process.env.FAULT_FIGURES) appendFileSync(process.env.FAULT_FIGURES, `${JSON.stringify(line)}\n`);
+}
