@@ -56,4 +56,5 @@ export type {
   TopicPartition,
   TopicSpec,
 } from './transport/records.js';
-export type { RebalanceListener, Transport, TransportFactory, TransportOptions } from './transport/transport.js';
+export type { RebalanceListener, Transport, TransportFactory, TransportOptions, TransportTransactions } from './transport/transport.js';
+export { settleListener } from './transport/settle-listener.js';

@@ -3,7 +3,7 @@ import type Kafka from 'node-rdkafka';
 import { publishClientError } from './diagnostics.js';
 import { RdkafkaCode, rdkafkaCode } from './kafka-errors.js';
 import type { PartitionSet } from './partition-set.js';
-import { settleListener } from './settle-listener.js';
+import { settleListener } from '@catenae/core';
 
 const NO_LISTENER: RebalanceListener = { onAssigned() {}, onRevoked() {} };
 

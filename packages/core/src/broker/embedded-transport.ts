@@ -7,7 +7,7 @@ import { FetchRequest, type FetchDone } from './fetch-request.js';
 import type { GroupCoordinator, GroupMember } from './group-coordinator.js';
 import { PartitionCursor } from './partition-cursor.js';
 import type { PartitionLog } from './partition-log.js';
-import { settleListener } from './settle-listener.js';
+import { settleListener } from '../transport/settle-listener.js';
 
 const NO_LISTENER: RebalanceListener = { onAssigned() {}, onRevoked() {} };
 const RESOLVED = Promise.resolve();

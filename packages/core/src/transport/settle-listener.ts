@@ -15,7 +15,7 @@ export function settleListener(call: () => unknown, timeoutMs: number, what: str
   if (!isThenable(result)) return Promise.resolve(null);
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      resolve(new CatenaeError(ErrorCode.Broker, `${what} did not settle within ${timeoutMs} ms; its partitions were reassigned`));
+      resolve(new CatenaeError(ErrorCode.Broker, `${what} did not settle within ${timeoutMs} ms; its partitions were given up`));
     }, timeoutMs);
     result.then(
       () => {
