@@ -65,4 +65,15 @@ describe('kill -9 of a middle link, then a restart, on the real broker', () => {
     assert.equal(lost, 0);
     assert.equal(keysOutOfOrder, 0);
   });
+
+  it('async with --workers 2: nothing lost', async () => {
+    const { lost } = await killAndRestart('async-workers', ['--workers', '2']);
+    assert.equal(lost, 0);
+  });
+
+  it('sequential with --workers 2: nothing lost, every key in order', async () => {
+    const { lost, keysOutOfOrder } = await killAndRestart('sequential-workers', ['--seq', '--workers', '2']);
+    assert.equal(lost, 0);
+    assert.equal(keysOutOfOrder, 0);
+  });
 });
