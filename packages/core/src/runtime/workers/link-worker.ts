@@ -3,7 +3,7 @@ import { CatenaeError, ErrorCode } from '../../errors.js';
 import { errorMessage } from '../failure-policy.js';
 import { withDeadline } from '../with-deadline.js';
 import type { Electron } from '../../electron.js';
-import { fromWireError, fromWireOutputs, packBatch, toWireElectron, transferOf, unpackBatch } from './wire-format.js';
+import { fromWireError, fromWireOutputs, packBatch, toWireElectron, toWireError, transferOf, unpackBatch } from './wire-format.js';
 import type { FromWorker, TaskMessage, ToWorker, WireError, WorkerEvent, WorkerInit } from './worker-messages.js';
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
@@ -85,7 +85,7 @@ export class LinkWorker {
   /** Tells the worker how the broker answered a send it asked to hear about. */
   delivered(id: number, err: Error | null): void {
     if (this.#hasExited) return;
-    this.#post({ type: 'delivered', id, error: err === null ? null : { name: err.name, message: err.message, code: (err as { code?: string }).code, stack: undefined } });
+    this.#post({ type: 'delivered', id, error: err === null ? null : toWireError(err) });
   }
 
   /**
