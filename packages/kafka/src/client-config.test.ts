@@ -33,6 +33,15 @@ describe('producerConfig', () => {
     assert.equal(topic['partitioner'], 'consistent_random');
   });
 
+  it('transactional: a transactional.id stable for the instance, idempotent, acks=all, whatever the user set', () => {
+    const { global, topic } = producerConfig({ ...base, transactional: true, config: { 'transactional.id': 'shared', 'linger.ms': '1' } });
+    assert.equal(global['transactional.id'], 'catenae-mapper-abc');
+    assert.equal(global['enable.idempotence'], true);
+    assert.equal(topic['acks'], 'all');
+    assert.equal(global['linger.ms'], '1');
+    assert.equal(producerConfig(base).global['transactional.id'], undefined);
+  });
+
   it('a user metadata.broker.list replaces the bootstrap list', () => {
     const { global } = producerConfig({ ...base, config: { 'metadata.broker.list': 'other:1' } });
     assert.equal(global['bootstrap.servers'], undefined);
@@ -48,6 +57,13 @@ describe('consumerConfig', () => {
     assert.equal(global['offset_commit_cb'], true);
     assert.equal(global['partition.assignment.strategy'], 'roundrobin,range');
     assert.equal(topic['auto.offset.reset'], 'earliest');
+  });
+
+  it('reads committed records only (librdkafka default, stated); in transactional mode whatever the user set', () => {
+    assert.equal(consumerConfig({ ...base, groupId: 'g' }).global['isolation.level'], 'read_committed');
+    const uncommitted = { 'isolation.level': 'read_uncommitted' };
+    assert.equal(consumerConfig({ ...base, groupId: 'g', config: uncommitted }).global['isolation.level'], 'read_uncommitted');
+    assert.equal(consumerConfig({ ...base, groupId: 'g', transactional: true, config: uncommitted }).global['isolation.level'], 'read_committed');
   });
 
   it('lets the user choose where a new group starts and how it is assigned', () => {

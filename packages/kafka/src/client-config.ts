@@ -16,6 +16,8 @@ export interface ClientConfigInput {
   clientId: string;
   groupId?: string | undefined;
   idempotent?: boolean | undefined;
+  /** A transactional producer (`transactional.id` = `catenae-<clientId>`); consumers then read committed records only whatever the user set. */
+  transactional?: boolean | undefined;
   lowLatency?: boolean | undefined;
   /** The user's settings; they override every default below. */
   config: Readonly<Record<string, string>>;
@@ -52,11 +54,14 @@ export function producerConfig(input: ClientConfigInput): ClientConfig {
     // Keyed records land where Java's producer puts them; keyless ones are spread at random.
     partitioner: 'murmur2_random',
   };
-  if (input.idempotent === true) {
+  if (input.idempotent === true || input.transactional === true) {
     defaults['enable.idempotence'] = true;
     defaults['acks'] = 'all';
   }
-  return split(defaults, input.config, { dr_cb: true });
+  // Stable for a link instance (its uid), so a restarted instance fences its predecessor and
+  // aborts the transaction that one left open.
+  const fixed: RdkafkaConfig = input.transactional === true ? { dr_cb: true, 'transactional.id': `catenae-${input.clientId}` } : { dr_cb: true };
+  return split(defaults, input.config, fixed);
 }
 
 /**
@@ -81,8 +86,12 @@ export function consumerConfig(input: ClientConfigInput): ClientConfig {
     // When the prefetch queue is full librdkafka waits this long before fetching again (default
     // 1000 ms): a fast link would drain the queue and then idle.
     'fetch.queue.backoff.ms': 20,
+    // librdkafka's default, stated: records of aborted or still open transactions are never read.
+    'isolation.level': 'read_committed',
   };
-  return split(defaults, input.config, { offset_commit_cb: true });
+  // Exactly once: reading uncommitted input would let aborted records through.
+  const fixed: RdkafkaConfig = input.transactional === true ? { offset_commit_cb: true, 'isolation.level': 'read_committed' } : { offset_commit_cb: true };
+  return split(defaults, input.config, fixed);
 }
 
 /** The admin client's configuration: the connection settings only matter there. */

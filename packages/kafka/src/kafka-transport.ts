@@ -9,6 +9,7 @@ import {
   type TopicSpec,
   type Transport,
   type TransportOptions,
+  type TransportTransactions,
 } from '@catenae/core';
 import Kafka from 'node-rdkafka';
 import { BatchConsumer } from './batch-consumer.js';
@@ -17,6 +18,7 @@ import { adminConfig, consumerConfig, producerConfig, type ClientConfigInput } f
 import { connectClient, disconnectQuietly } from './connect-client.js';
 import { publishClientError } from './diagnostics.js';
 import { closedError, reasonOf } from './kafka-errors.js';
+import { KafkaTransactions } from './kafka-transactions.js';
 import { ensureKafkaTopics } from './topic-creator.js';
 
 /** Time limits of a {@link KafkaTransport}, in milliseconds. */
@@ -51,6 +53,7 @@ export class KafkaTransport implements Transport {
   #admin: Kafka.IAdminClient | undefined;
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  readonly #transactions: KafkaTransactions | undefined;
 
   constructor(brokers: string, config: Readonly<Record<string, string>>, options: TransportOptions, timeouts: KafkaTimeouts) {
     this.#options = options;
@@ -60,9 +63,23 @@ export class KafkaTransport implements Transport {
       clientId: options.clientId,
       groupId: options.groupId,
       idempotent: options.idempotent,
+      // Without a group there are no offsets to commit with the outputs: idempotent is enough.
+      transactional: options.transactional === true && options.groupId !== undefined,
       lowLatency: options.lowLatency,
       config: { ...config, ...options.config },
     };
+    if (options.transactional === true) {
+      const producer = (): Kafka.Producer => this.#producer ?? this.#throwNotConnected('use transactions');
+      this.#transactions = new KafkaTransactions(producer, () => this.#consumer?.consumer, options.clientId, this.#input.transactional === true);
+    }
+  }
+
+  /**
+   * See `Transport.transactions`: present when created with `transactional`. A record produced
+   * outside a transaction then fails with `CATENAE_DELIVERY`.
+   */
+  get transactions(): TransportTransactions | undefined {
+    return this.#transactions;
   }
 
   /** See `Transport.connect`: connects the producer and, with a group, the consumer. */
@@ -120,7 +137,11 @@ export class KafkaTransport implements Transport {
    */
   produce(records: OutgoingRecord[], onAcked: (err: Error | null) => void): void {
     const batches = this.#batches;
-    if (batches !== undefined && this.#closing === undefined) return batches.produce(records, onAcked);
+    if (batches !== undefined && this.#closing === undefined) {
+      const transactions = this.#transactions;
+      if (transactions === undefined) return batches.produce(records, onAcked);
+      return transactions.whenOpen(() => batches.produce(records, onAcked), onAcked);
+    }
     const error =
       this.#closing !== undefined
         ? closedError('produce', this.#options.clientId)
@@ -224,6 +245,10 @@ export class KafkaTransport implements Transport {
   #consumerFor(operation: string): BatchConsumer {
     if (this.#consumer !== undefined) return this.#consumer;
     throw this.#noConsumer(operation);
+  }
+
+  #throwNotConnected(operation: string): never {
+    throw new CatenaeError(ErrorCode.Broker, `Kafka client "${this.#options.clientId}" cannot ${operation} before connect()`);
   }
 
   #noConsumer(operation: string): CatenaeError {
