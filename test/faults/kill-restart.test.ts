@@ -66,6 +66,15 @@ describe('kill -9 of a middle link, then a restart, on the real broker', () => {
     assert.equal(keysOutOfOrder, 0);
   });
 
+  // The restarted instance keeps the killed one's uid (as a container keeps its $HOSTNAME), so
+  // its transactional.id fences the dead producer and aborts the transaction it left open.
+  it('exactly-once: nothing lost, nothing duplicated, every key in order', async () => {
+    const { lost, duplicated, keysOutOfOrder } = await killAndRestart('exactly-once', ['--eos', '--uid', uniqueTopic('relay')]);
+    assert.equal(lost, 0);
+    assert.equal(duplicated, 0);
+    assert.equal(keysOutOfOrder, 0);
+  });
+
   it('async with --workers 2: nothing lost', async () => {
     const { lost } = await killAndRestart('async-workers', ['--workers', '2']);
     assert.equal(lost, 0);
