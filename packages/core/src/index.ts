@@ -39,6 +39,19 @@ export type { LinkHandle, LinkExit } from './runtime/link-handle.js';
 export type { LogFormat, LogLevel, StartOptions } from './runtime/start-options.js';
 export { registerKafkaTransport, type KafkaTransportCreator } from './runtime/transport-registry.js';
 export { instanceUid } from './runtime/uid.js';
+export {
+  DiagnosticsChannel,
+  type ConsumedMessage,
+  type ConsumerLagMessage,
+  type FailedMessage,
+  type HandledMessage,
+  type LinkStateMessage,
+  type ProducedMessage,
+  type RebalanceMessage,
+  type RpcCallMessage,
+  type TransportErrorMessage,
+  type TransportLogMessage,
+} from './diagnostics.js';
 
 export type { Store, StoreConnector, StoreDefaults, GetOptions } from './store/store.js';
 export { registerStoreConnector, type StoreKind } from './store/store-registry.js';

@@ -9,6 +9,7 @@ import type { Emitter } from './emitter.js';
 import type { InputBatch } from './input-batch.js';
 import type { Scheduler } from './scheduler.js';
 import type { InputSelector } from './input-modes/input-selector.js';
+import { consumedChannel } from '../diagnostics.js';
 
 /** Tuning of the consume loop. */
 export interface ConsumeLoopOptions {
@@ -43,6 +44,7 @@ export class ConsumeLoop {
   readonly #logger: Logger;
   readonly #options: ConsumeLoopOptions;
   readonly #selector: InputSelector;
+  readonly #linkName: string;
   #handlers: Map<string, Handler>;
   #isFetching = false;
   #isRunning = false;
@@ -51,7 +53,7 @@ export class ConsumeLoop {
   #errorBackoffMs = 0;
 
   constructor(
-    parts: { transport: Transport; codec: ElectronCodec; tracker: CommitTracker; scheduler: Scheduler; emitter: Emitter; logger: Logger; selector: InputSelector },
+    parts: { transport: Transport; codec: ElectronCodec; tracker: CommitTracker; scheduler: Scheduler; emitter: Emitter; logger: Logger; selector: InputSelector; linkName: string },
     handlers: Map<string, Handler>,
     options: ConsumeLoopOptions,
   ) {
@@ -62,6 +64,7 @@ export class ConsumeLoop {
     this.#emitter = parts.emitter;
     this.#logger = parts.logger;
     this.#selector = parts.selector;
+    this.#linkName = parts.linkName;
     this.#handlers = handlers;
     this.#options = options;
   }
@@ -126,6 +129,7 @@ export class ConsumeLoop {
   };
 
   #handle(records: RawRecord[]): void {
+    if (consumedChannel.hasSubscribers) consumedChannel.publish({ link: this.#linkName, records });
     this.#scheduler.dispatch(this.#batchOf(records));
     this.#emitter.flush();
   }

@@ -3,6 +3,7 @@ import type { OutgoingRecord } from '../transport/records.js';
 import type { Transport } from '../transport/transport.js';
 import type { PartitionTracker } from './commit-tracker.js';
 import { OutputGroup, type DeliveryCallback } from './output-group.js';
+import { producedChannel } from '../diagnostics.js';
 
 /** Flush early when a group grows past this many records (a generator in a tight loop). */
 const MAX_GROUP_RECORDS = 5000;
@@ -16,6 +17,7 @@ export class Emitter {
   readonly #transport: Transport;
   readonly #onFatal: (err: Error) => void;
   readonly #onProgress: () => void;
+  readonly #linkName: string;
   #current = new OutputGroup();
   readonly #unacked: OutputGroup[] = [];
   #unackedHead = 0;
@@ -29,11 +31,13 @@ export class Emitter {
   /**
    * @param onProgress called after acknowledged groups released their inputs.
    * @param onFatal called once a delivery failed: the link must stop without committing past it.
+   * @param linkName names the link in diagnostics messages.
    */
-  constructor(transport: Transport, onProgress: () => void, onFatal: (err: Error) => void) {
+  constructor(transport: Transport, onProgress: () => void, onFatal: (err: Error) => void, linkName = '') {
     this.#transport = transport;
     this.#onProgress = onProgress;
     this.#onFatal = onFatal;
+    this.#linkName = linkName;
   }
 
   /** Queues one output. */
@@ -107,6 +111,7 @@ export class Emitter {
 
   #acked(group: OutputGroup, err: Error | null): void {
     this.#unackedRecords -= group.records.length;
+    if (producedChannel.hasSubscribers) producedChannel.publish({ link: this.#linkName, records: group.records, error: err });
     group.isAcked = true;
     group.error = err;
     this.#release();

@@ -16,7 +16,8 @@ import type { LinkSettings } from './link-settings.js';
 import { Scheduler } from './scheduler.js';
 import { SourceRunner } from './source-runner.js';
 import { withDeadline } from './with-deadline.js';
-import { logTransportErrors } from './transport-error-log.js';
+import { logTransportEvents } from './transport-log.js';
+import { rebalanceChannel, stateChannel, type LinkStateMessage } from '../diagnostics.js';
 import { createInputSelector } from './input-modes/create-input-selector.js';
 import type { InputSelector } from './input-modes/input-selector.js';
 import { RpcEndpoint } from './rpc/rpc-endpoint.js';
@@ -94,7 +95,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.ctx = new Context({ uid: this.uid, linkName: this.name, consumerGroup: this.consumerGroup, logger, args: settings.args }, this);
     const codec = new ElectronCodec(settings);
     const fatal = (err: Error) => void this.#fail(err);
-    this.#emitter = new Emitter(this.#transport, () => this.#progress(), fatal);
+    this.#emitter = new Emitter(this.#transport, () => this.#progress(), fatal, settings.name);
     this.#dispatcher = new Dispatcher(this.instance, this.ctx, codec, this.#emitter, settings.output, settings.name, settings.mode !== 'async');
     this.#scheduler = new Scheduler({
       dispatcher: this.#dispatcher,
@@ -133,7 +134,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     for (const generator of definition.generators) this.#sources.addGenerator(this.instance, generator.method, generator.interval);
     this.#selector = createInputSelector(settings, this.#transport, this.#inputTopics());
     this.#consumeLoop = new ConsumeLoop(
-      { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger, selector: this.#selector },
+      { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger, selector: this.#selector, linkName: settings.name },
       this.#handlers.snapshot(),
       {
         maxBatch: MAX_BATCH,
@@ -161,7 +162,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   /** Connects, creates topics, runs `setup`, then starts the sources and the consume loop. */
   async start(): Promise<void> {
     const settings = this.#settings;
-    this.#stopErrorLog = logTransportErrors(`${settings.name}-${settings.uid}`, this.#logger);
+    this.#stopErrorLog = logTransportEvents(`${settings.name}-${settings.uid}`, this.#logger);
     await this.#transport.connect();
     if (settings.mode === 'exactly-once') {
       if (!this.#transport.transactions) throw new CatenaeError(ErrorCode.BadFlag, `--mode exactly-once needs a transport with transactions (Kafka or the embedded broker)`);
@@ -183,6 +184,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     }
     this.#commitTimer = setInterval(() => void this.commitNow(), COMMIT_INTERVAL_MS);
     this.#commitTimer.unref();
+    this.#publishState('running');
     this.#logger.info(
       `started: inputs [${this.inputs.join(', ')}], output ${settings.output ?? '-'}, group ${this.consumerGroup ?? '-'}, mode ${settings.mode}`,
     );
@@ -217,6 +219,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), 5000);
     this.#stopErrorLog();
+    this.#publishState('stopped');
     this.#resolveDone(await this.#stopping);
   }
 
@@ -321,6 +324,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       onAssigned: (partitions) => {
         for (const tp of partitions) this.#assignment.set(`${tp.topic}\u0000${tp.partition}`, tp);
         this.#logger.info(`assigned ${describe(partitions)}`);
+        if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'assigned', partitions });
         this.#selector.onAssigned([...this.#assignment.values()]);
       },
       onRevoked: (partitions) => this.#revoked(partitions),
@@ -331,10 +335,16 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   async #revoked(partitions: TopicPartition[]): Promise<void> {
     this.#logger.debug(`revoking ${describe(partitions)}`);
+    if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'revoked', partitions });
     await withDeadline(this.#emitter.whenIdle(), REVOKE_DRAIN_MS);
     await this.commitNow();
     this.#tracker.drop(partitions);
     for (const tp of partitions) this.#assignment.delete(`${tp.topic}\u0000${tp.partition}`);
+  }
+
+  #publishState(state: LinkStateMessage['state']): void {
+    const hasInputs = this.#handlers.topics.length > 0;
+    if (stateChannel.hasSubscribers) stateChannel.publish({ link: this.name, uid: this.uid, state, hasInputs, clientId: `${this.name}-${this.uid}` });
   }
 
   #progress(): void {
@@ -362,6 +372,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   async #runShutdown(exit: LinkExit, drain: boolean): Promise<LinkExit> {
     const log = exit.ok ? this.#logger.info.bind(this.#logger) : this.#logger.error.bind(this.#logger);
     log(`stopping: ${exit.reason}`);
+    this.#publishState('stopping');
     this.#isDraining = true;
     const deadline = Date.now() + this.#settings.shutdownTimeoutMs;
     const left = () => Math.max(deadline - Date.now(), 0);
@@ -393,6 +404,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), Math.max(left(), 1000)).catch(() => undefined);
     this.#stopErrorLog();
+    this.#publishState('stopped');
     this.#logger.info('stopped');
     this.#resolveDone(exit);
     return exit;

@@ -3,6 +3,8 @@ import type { Logger } from 'winston';
 import type { Dispatcher } from './dispatch.js';
 import type { Emitter } from './emitter.js';
 import { deadLetterOf, errorMessage, type FailurePolicy } from './failure-policy.js';
+import { failedChannel } from '../diagnostics.js';
+import { HandlerTimings } from './handler-timings.js';
 import type { InputBatch } from './input-batch.js';
 
 /** A lane holds the electrons waiting behind a busy key (or keyless partition): queued pairs of batch and index. */
@@ -23,6 +25,7 @@ export class Scheduler {
   readonly #onFatal: (err: Error) => void;
   readonly #linkName: string;
   readonly #lanes = new Map<string, LaneQueue>();
+  readonly #timings: HandlerTimings;
   #inFlight = 0;
   #waiting = 0;
   #backlog: InputBatch | undefined;
@@ -48,6 +51,7 @@ export class Scheduler {
     this.#logger = options.logger;
     this.#concurrency = options.concurrency;
     this.#linkName = options.linkName;
+    this.#timings = new HandlerTimings(options.linkName);
     this.#onSettled = options.onSettled;
     this.#onFatal = options.onFatal;
   }
@@ -111,6 +115,7 @@ export class Scheduler {
       this.#run(batch, i, 0, undefined);
     }
     if (this.#backlog === batch) this.#backlog = undefined;
+    this.#timings.flush();
   }
 
   /**
@@ -121,12 +126,15 @@ export class Scheduler {
     const electron = batch.electrons[i];
     if (electron === undefined) return this.#fail(batch, i, batch.errors[i], Infinity, heldLane);
     let pending: Promise<void> | undefined;
+    const startedAt = this.#timings.start();
     try {
       pending = this.#dispatcher.invoke(batch.handlers[i]!, electron);
     } catch (err) {
+      this.#timings.stop(startedAt);
       return this.#fail(batch, i, err, attempt, heldLane);
     }
     if (pending === undefined) {
+      this.#timings.stop(startedAt);
       this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
       return true;
     }
@@ -135,12 +143,14 @@ export class Scheduler {
     pending.then(
       () => {
         this.#inFlight--;
+        this.#timings.stop(startedAt);
         this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
         this.#advance(lane);
         this.#settled();
       },
       (err: unknown) => {
         this.#inFlight--;
+        this.#timings.stop(startedAt);
         if (this.#fail(batch, i, err, attempt, lane)) this.#advance(lane);
         this.#settled();
       },
@@ -153,6 +163,7 @@ export class Scheduler {
     const record = batch.records[i]!;
     const where = `${record.topic}[${record.partition}]@${record.offset}`;
     const action = this.#policy.decide(err, attempt);
+    if (failedChannel.hasSubscribers) failedChannel.publish({ link: this.#linkName, topic: record.topic, action, error: err });
     if (action === 'retry') {
       const lane = this.#hold(batch, i, heldLane);
       const delayMs = this.#policy.backoffMs(attempt);
@@ -202,6 +213,7 @@ export class Scheduler {
   }
 
   #settled(): void {
+    if (this.#inFlight === 0) this.#timings.flush();
     if (this.#exclusive.length > 0) {
       if (this.#inFlight === 0) this.#exclusive.shift()!();
       return this.#onSettled();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CatenaeError, ErrorCode } from '../../errors.js';
 import type { RpcCaller, RpcReply, RpcRequest } from './rpc-envelope.js';
 import { BROADCAST_TOPIC, instanceTopic, linkCallTopic, linkTopic } from './rpc-topics.js';
+import { publishRpcCall } from './publish-rpc-call.js';
 
 /**
  * Who an RPC goes to: a link by name (`'Mapper'`, or `{ link: 'Mapper' }`), one instance by uid
@@ -27,6 +28,8 @@ interface PendingCall {
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
+  method: string;
+  startedAt: number;
 }
 
 const UID_LIKE = /^[0-9a-f]{12}$/;
@@ -62,12 +65,14 @@ export class RpcClient {
     const topic = callTopic(to);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const id = randomBytes(8).toString('hex');
+    const startedAt = performance.now();
     const reply = new Promise<R>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
+        publishRpcCall(this.#self.link, method, 'called', 'timeout', startedAt);
         reject(new CatenaeError(ErrorCode.RpcTimeout, `no reply from ${describeTarget(to)}.${method} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer, method, startedAt });
     });
     const request: RpcRequest = { kind: 'request', method, args, from: this.#self, id, replyTo: instanceTopic(this.#self.uid) };
     this.#send(topic, request).catch((err: Error) => this.#settle(id, undefined, err));
@@ -102,6 +107,7 @@ export class RpcClient {
     if (!pending) return;
     this.#pending.delete(id);
     clearTimeout(pending.timer);
+    publishRpcCall(this.#self.link, pending.method, 'called', err ? 'error' : 'ok', pending.startedAt);
     if (err) pending.reject(err);
     else pending.resolve(value);
   }

@@ -6,6 +6,7 @@ import type { Transport, TransportFactory } from '../../transport/transport.js';
 import type { Context } from '../context.js';
 import { errorMessage } from '../failure-policy.js';
 import { withDeadline } from '../with-deadline.js';
+import { publishRpcCall } from './publish-rpc-call.js';
 import { RpcClient } from './rpc-client.js';
 import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcRequest } from './rpc-envelope.js';
 import { BROADCAST_TOPIC, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkTopic } from './rpc-topics.js';
@@ -134,14 +135,17 @@ export class RpcEndpoint {
       this.#logger.debug(`broadcast ${method} from ${from.link}(${from.uid}) has no method here`);
       return;
     }
+    const startedAt = performance.now();
     try {
       if (!this.#host.rpcMethods.includes(method)) {
         throw new CatenaeError(ErrorCode.RpcUnknownMethod, `${this.#host.self.link} has no @Rpc() method "${method}"`);
       }
       const fn = (this.#host.instance as Record<string, Function>)[method]!;
       const result = await this.#host.runExclusive(async () => fn.call(this.#host.instance, request.args, this.#host.contextFor(from)));
+      publishRpcCall(this.#host.self.link, method, 'served', 'ok', startedAt);
       if (id !== undefined) await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: true, result });
     } catch (err) {
+      publishRpcCall(this.#host.self.link, method, 'served', 'error', startedAt);
       const level = isCatenaeError(err, ErrorCode.RpcUnknownMethod) ? 'warn' : 'error';
       this.#logger[level](`RPC ${method} from ${from.link}(${from.uid}) failed: ${errorMessage(err)}`);
       if (id === undefined) return;
