@@ -36,12 +36,16 @@ export async function startLink(link: LinkLike, options: StartOptions = {}): Pro
   const factory = await transportOf(options);
   const logger = createLogger(settings.logLevel, settings.logFormat, settings.name, settings.uid);
   const runtime = new LinkRuntime(definition, settings, factory, logger);
+  // Loaded only when asked for: prom-client stays out of a process that serves no metrics.
+  const metrics = options.metricsPort === undefined ? undefined : await (await import('../metrics/metrics-server.js')).serveMetrics(options.metricsPort, settings.name, settings.uid, logger);
   try {
     await runtime.start();
   } catch (err) {
     await runtime.abortStart(err as Error);
+    await metrics?.release();
     throw err;
   }
+  if (metrics) void runtime.done.then(() => metrics.release());
   return runtime;
 }
 
