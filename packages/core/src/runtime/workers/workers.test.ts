@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Electron, TestDriver, type StartOptions } from '../../index.js';
 import { KeyedLink } from './fixtures/keyed-link.js';
 
@@ -90,8 +91,8 @@ describe('workers: handlers in worker threads', () => {
     });
   });
 
-  it('lets a worker await the acknowledgement of a sync send', async () => {
-    await withDriver({ workers: 1, moduleUrl }, async (driver) => {
+  it('lets a worker await the acknowledgement of a sync send (the module given as a path)', async () => {
+    await withDriver({ workers: 1, moduleUrl: fileURLToPath(moduleUrl) }, async (driver) => {
       await driver.send('keyed_sync', 'v');
       await driver.drain();
       assert.deepEqual(driver.read('keyed_out').map((electron) => electron.value), ['v:true']);
