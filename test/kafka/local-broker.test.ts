@@ -1,6 +1,6 @@
-// kafkaUp / kafkaDown, the local broker behind `catenae kafka up|down`. The restart cycle runs
-// only when KAFKA_CYCLE_PORT names a port to use for it (it stops and starts a broker there, and
-// leaves that port as it found it); the other tests never start a second broker.
+// kafkaUp / kafkaDown, the local broker behind `catenae kafka up|down`. The restart cycle runs on
+// KAFKA_CYCLE_PORT, else on the local test broker's own port: it stops and starts the broker
+// there and leaves it as it found it (test files run one at a time); no second broker is started.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -53,8 +53,8 @@ describe('kafkaUp and kafkaDown', { timeout: 180_000 }, () => {
     await assert.rejects(kafkaDown({ port: -1 }), { code: ErrorCode.BadFlag });
   });
 
-  const cyclePort = process.env['KAFKA_CYCLE_PORT'];
-  it('down stops the broker and up brings it back with its topics', { skip: cyclePort === undefined && 'set KAFKA_CYCLE_PORT to run' }, async () => {
+  const cyclePort = process.env['KAFKA_CYCLE_PORT'] ?? local?.[1];
+  it('down stops the broker and up brings it back with its topics', { skip: cyclePort === undefined && 'KAFKA_BOOTSTRAP is not local' }, async () => {
     const port = Number(cyclePort);
     const bootstrap = `127.0.0.1:${port}`;
     const wasUp = await kafkaDown({ port });
