@@ -2,7 +2,7 @@ import type { PartitionOffset, RawRecord, RebalanceListener, TopicPartition } fr
 import Kafka from 'node-rdkafka';
 import type { ClientConfig } from './client-config.js';
 import { CommitQueue } from './commit-queue.js';
-import { publishClientError } from './diagnostics.js';
+import { kafkaConsumerLagChannel, LAG_STATISTICS_INTERVAL_MS, publishClientError, publishClientLog, publishConsumerLag } from './diagnostics.js';
 import { GroupRebalance } from './group-rebalance.js';
 import { brokerError, closedError, isFatal } from './kafka-errors.js';
 import { PartitionSet } from './partition-set.js';
@@ -72,10 +72,14 @@ export class BatchConsumer {
       },
     });
     const global = { ...options.config.global, rebalance_cb: this.#rebalance.callback } as Kafka.ConsumerGlobalConfig;
+    // Lag comes from librdkafka's statistics, asked for only when someone reads it (--metrics-port).
+    if (kafkaConsumerLagChannel.hasSubscribers) global['statistics.interval.ms'] ??= LAG_STATISTICS_INTERVAL_MS;
     this.consumer = new Kafka.KafkaConsumer(global, options.config.topic as Kafka.ConsumerTopicConfig);
     this.#rebalance.attach(this.consumer);
     this.consumer.on('offset.commit', (err) => this.#commits.settle(err));
     this.consumer.on('event.error', (err) => publishClientError(this.#clientId, 'consumer', err));
+    this.consumer.on('event.log', (event) => publishClientLog(this.#clientId, 'consumer', event));
+    this.consumer.on('event.stats', (event) => publishConsumerLag(this.#clientId, event.message));
   }
 
   /** See `Transport.subscribe`: an empty list leaves the group's topics. */

@@ -25,3 +25,78 @@ export function publishClientError(clientId: string, client: string, error: unkn
   };
   kafkaClientErrorChannel.publish(message);
 }
+
+/** What {@link kafkaLogChannel} publishes: one of librdkafka's log lines. */
+export interface KafkaLogMessage {
+  clientId: string;
+  client: string;
+  /** syslog severity: 0 emergency ... 3 error, 4 warning, 5 notice, 6 info, 7 debug. */
+  severity: number;
+  /** librdkafka's facility (`FAIL`, `CGRPOP`, `REQTMOUT`, ...). */
+  facility: string;
+  message: string;
+}
+
+/**
+ * `catenae:kafka:log`: librdkafka's own log lines (level `log_level`, 6 by default; `debug=cgrp,...`
+ * adds debug lines). The runtime routes them into the link's winston logger.
+ */
+export const kafkaLogChannel = channel('catenae:kafka:log');
+
+/** Publishes a node-rdkafka `event.log` on {@link kafkaLogChannel} when someone listens. */
+export function publishClientLog(clientId: string, client: string, event: { severity?: number; fac?: string; message?: string }): void {
+  if (!kafkaLogChannel.hasSubscribers) return;
+  const message: KafkaLogMessage = {
+    clientId,
+    client,
+    severity: event.severity ?? 6,
+    facility: event.fac ?? '',
+    // librdkafka prefixes its thread: "[thrd:main]: ..."; the client id already says who.
+    message: (event.message ?? '').replace(/^\[thrd:[^\]]*\]: /, ''),
+  };
+  kafkaLogChannel.publish(message);
+}
+
+/** What {@link kafkaConsumerLagChannel} publishes. */
+export interface KafkaConsumerLagMessage {
+  clientId: string;
+  /** The consumer's assigned partitions whose group has a committed offset. */
+  partitions: { topic: string; partition: number; lag: number }[];
+}
+
+/**
+ * `catenae:kafka:consumer-lag`: per assigned partition, the high watermark (the last stable
+ * offset under `read_committed`) minus the group's committed offset, from librdkafka's
+ * statistics. A consumer asks librdkafka for statistics (every 5 s unless
+ * `statistics.interval.ms` says otherwise) only when this channel has a subscriber as it connects.
+ */
+export const kafkaConsumerLagChannel = channel('catenae:kafka:consumer-lag');
+
+/** How often a consumer asks for statistics when its lag is wanted. */
+export const LAG_STATISTICS_INTERVAL_MS = 5000;
+
+interface PartitionStatistics {
+  desired?: boolean;
+  consumer_lag?: number;
+}
+
+/** Publishes the lag in a librdkafka statistics JSON on {@link kafkaConsumerLagChannel} when someone listens. */
+export function publishConsumerLag(clientId: string, statisticsJson: string): void {
+  if (!kafkaConsumerLagChannel.hasSubscribers) return;
+  let statistics: { topics?: Record<string, { partitions?: Record<string, PartitionStatistics> }> };
+  try {
+    statistics = JSON.parse(statisticsJson);
+  } catch {
+    return;
+  }
+  const partitions: KafkaConsumerLagMessage['partitions'] = [];
+  for (const [topic, topicStatistics] of Object.entries(statistics.topics ?? {})) {
+    for (const [id, partition] of Object.entries(topicStatistics.partitions ?? {})) {
+      // -1 is librdkafka's internal unassigned partition; a lag of -1 means nothing committed yet.
+      const lag = partition.consumer_lag ?? -1;
+      if (id !== '-1' && partition.desired === true && lag >= 0) partitions.push({ topic, partition: Number(id), lag });
+    }
+  }
+  const message: KafkaConsumerLagMessage = { clientId, partitions };
+  kafkaConsumerLagChannel.publish(message);
+}

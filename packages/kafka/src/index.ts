@@ -10,7 +10,14 @@ registerKafkaTransport(createKafkaTransport);
 export { createKafkaTransport, type KafkaTransportFactoryOptions } from './kafka-transport-factory.js';
 export { KafkaTransport, type KafkaTimeouts } from './kafka-transport.js';
 export { kafkaConfigFromEnv, parseKafkaConfig, validateBrokers } from './kafka-config.js';
-export { kafkaClientErrorChannel, type KafkaClientErrorMessage } from './diagnostics.js';
+export {
+  kafkaClientErrorChannel,
+  kafkaConsumerLagChannel,
+  kafkaLogChannel,
+  type KafkaClientErrorMessage,
+  type KafkaConsumerLagMessage,
+  type KafkaLogMessage,
+} from './diagnostics.js';
 export { kafkaUp, type KafkaUpOptions, type KafkaUpResult } from './local-broker/kafka-up.js';
 export { kafkaDown, type KafkaDownOptions } from './local-broker/kafka-down.js';
 export type { BrokerLogger } from './local-broker/resolve-broker-jars.js';

@@ -16,7 +16,7 @@ import { BatchConsumer } from './batch-consumer.js';
 import { BatchProducer } from './batch-producer.js';
 import { adminConfig, consumerConfig, producerConfig, type ClientConfigInput } from './client-config.js';
 import { connectClient, disconnectQuietly } from './connect-client.js';
-import { publishClientError } from './diagnostics.js';
+import { publishClientError, publishClientLog } from './diagnostics.js';
 import { closedError, reasonOf } from './kafka-errors.js';
 import { KafkaTransactions } from './kafka-transactions.js';
 import { ensureKafkaTopics } from './topic-creator.js';
@@ -188,6 +188,7 @@ export class KafkaTransport implements Transport {
       throw new CatenaeError(ErrorCode.BadFlag, `Kafka client settings rejected: ${reasonOf(err)}`, { cause: err });
     }
     producer.on('event.error', (err) => publishClientError(this.#input.clientId, 'producer', err));
+    producer.on('event.log', (event) => publishClientLog(this.#input.clientId, 'producer', event));
     const results = await Promise.allSettled([
       connectClient(producer, connectTimeoutMs),
       consumer === undefined ? undefined : connectClient(consumer.consumer, connectTimeoutMs),
