@@ -2,12 +2,29 @@
 // producer, and reading back the broker's append timestamps of a topic.
 import Kafka from 'node-rdkafka';
 
+/**
+ * Creates a topic and resolves once the broker's metadata shows every partition with a leader: a
+ * consumer that subscribes earlier may see the topic as unknown and not look again for minutes.
+ */
 export async function createTopic(brokers, topic, partitions, config = {}) {
   const admin = Kafka.AdminClient.create({ 'metadata.broker.list': brokers });
   await new Promise((resolve, reject) =>
     admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1, config }, 30_000, (err) => (err ? reject(err) : resolve())),
   );
   admin.disconnect();
+  const producer = new Kafka.Producer({ 'metadata.broker.list': brokers });
+  await new Promise((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
+  try {
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const metadata = await new Promise((resolve) => producer.getMetadata({ topic, timeout: 5000 }, (err, m) => resolve(err ? undefined : m)));
+      const found = metadata?.topics.find((t) => t.name === topic);
+      if (found?.partitions.length === partitions && found.partitions.every((p) => p.leader >= 0)) return;
+      if (Date.now() > deadline) throw new Error(`topic ${topic} has no leaders after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await new Promise((resolve) => producer.disconnect(resolve));
+  }
 }
 
 /** Produces `count` values of `size` bytes, keyless, as fast as librdkafka takes them. */
@@ -64,4 +81,27 @@ export async function appendSpanMs(brokers, topic, count) {
   await new Promise((resolve) => consumer.disconnect(resolve));
   if (seen < count) throw new Error(`only ${seen} of ${count} records reached ${topic}`);
   return last - first;
+}
+
+/** Deletes topics (a benchmark's own, once measured), ignoring ones already gone. */
+export async function deleteTopics(brokers, topics) {
+  const admin = Kafka.AdminClient.create({ 'metadata.broker.list': brokers });
+  await Promise.all(topics.map((topic) => new Promise((resolve) => admin.deleteTopic(topic, 30_000, () => resolve()))));
+  admin.disconnect();
+}
+
+/** The sum of a topic's high watermarks (records written so far, on a fresh topic). */
+export async function countRecords(brokers, topic, partitions) {
+  const consumer = new Kafka.KafkaConsumer({ 'metadata.broker.list': brokers, 'group.id': `count_${Math.random().toString(36).slice(2)}` }, {});
+  await new Promise((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
+  try {
+    const highs = await Promise.all(
+      Array.from({ length: partitions }, (_, partition) =>
+        new Promise((resolve, reject) => consumer.queryWatermarkOffsets(topic, partition, 5000, (err, w) => (err ? reject(err) : resolve(w.highOffset)))),
+      ),
+    );
+    return highs.reduce((a, b) => a + b, 0);
+  } finally {
+    await new Promise((resolve) => consumer.disconnect(resolve));
+  }
 }

@@ -1,0 +1,132 @@
+// The 3-stage pipeline (source -> map -> sink, 100-byte values, 4 partitions) written four ways,
+// each stage its own process except the embedded one:
+//   raw      by hand on node-rdkafka (pipeline/raw.mjs)
+//   kafkajs  by hand on KafkaJS (pipeline/kafkajs.mjs)
+//   catenae  three Catenae links, each a `catenae run -k` process (links/pipeline-*.mjs)
+//   embedded the same three links in one `catenae run` process on the embedded broker (no -k)
+// A run starts the stages on fresh topics and groups, waits until the consumers own their
+// partitions, then says `go` to the source and waits for the sink to have every electron.
+// Throughput is electrons / (go -> sink done); CPU per electron sums every stage process's
+// user+system time over the same span (/proc; a source that ended reports its own at exit).
+// Latency runs send at fixed rates with a send stamp; the sink reports percentiles per rate.
+// Usage: node native-bench/pipeline.bench.mjs [throughput|latency] [variant...]
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { BenchProcess, procCpuUs } from './lib/bench-process.mjs';
+import { createTopic, deleteTopics } from './kafka-tools.mjs';
+
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const CLI = here('../packages/cli/dist/bin.js');
+const ASSIGNED = /\bassigned \S+\[/;
+const READY_TIMEOUT_MS = 60_000;
+
+/** librdkafka settings of the latency runs, the same for the hand pipeline and the links. */
+export const LOW_LATENCY_CONFIG = { 'linger.ms': '0', 'socket.nagle.disable': 'true' };
+
+export const VARIANTS = ['raw', 'kafkajs', 'catenae', 'embedded'];
+
+/** The local broker's pid (for its CPU time), if this machine runs it. */
+export function brokerPid(port) {
+  try {
+    return Number(readFileSync(join(homedir(), '.cache', 'catenae', `kafka-${port}`, 'kafka.pid'), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+function stagesOf(variant, names, env, extraArgs) {
+  const { source, mapped, mapGroup, sinkGroup, brokers } = names;
+  if (variant === 'raw' || variant === 'kafkajs') {
+    const file = here(`pipeline/${variant}.mjs`);
+    return [
+      new BenchProcess(`${variant}-sink`, [file, 'sink'], { ...env, BENCH_IN: mapped, BENCH_GROUP: sinkGroup }),
+      new BenchProcess(`${variant}-map`, [file, 'map'], { ...env, BENCH_IN: source, BENCH_OUT: mapped, BENCH_GROUP: mapGroup }),
+      new BenchProcess(`${variant}-source`, [file, 'source'], { ...env, BENCH_OUT: source }),
+    ];
+  }
+  const common = ['--log-level', 'info', ...extraArgs];
+  if (variant === 'catenae') {
+    return [
+      new BenchProcess('catenae-sink', [CLI, 'run', here('links/pipeline-sink.mjs'), '-k', brokers, '-i', mapped, '-g', sinkGroup, ...common], env),
+      new BenchProcess('catenae-map', [CLI, 'run', here('links/pipeline-map.mjs'), '-k', brokers, '-i', source, '-o', mapped, '-g', mapGroup, ...common], env),
+      new BenchProcess('catenae-source', [CLI, 'run', here('links/pipeline-source.mjs'), '-k', brokers, '-o', source, ...common], env),
+    ];
+  }
+  // The source last: `catenae run` starts links in order and the source's setup waits for `go`.
+  const links = ['sink', 'map', 'source'].map((stage) => here(`links/pipeline-${stage}.mjs`));
+  return [new BenchProcess('embedded', [CLI, 'run', ...links, ...common], env)];
+}
+
+async function untilReady(variant, stages) {
+  if (variant === 'raw' || variant === 'kafkajs') return Promise.all(stages.map((p) => p.untilMessage('ready', READY_TIMEOUT_MS)));
+  if (variant === 'catenae') {
+    const [sink, map, source] = stages;
+    return Promise.all([sink.untilLog(ASSIGNED, READY_TIMEOUT_MS), map.untilLog(ASSIGNED, READY_TIMEOUT_MS), source.untilMessage('ready', READY_TIMEOUT_MS)]);
+  }
+  const [both] = stages;
+  return Promise.all([both.untilLog(ASSIGNED, READY_TIMEOUT_MS, 2), both.untilMessage('ready', READY_TIMEOUT_MS)]);
+}
+
+/**
+ * One run of one variant. `settings`: { mode, count, rates, phaseMs, warmupMs }; `brokers`;
+ * `brokerPid` (optional). Resolves to { rate, cpuNsPerElectron, brokerCpuNsPerElectron, latency }.
+ */
+export async function runPipeline(variant, settings, { brokers, brokerPid: javaPid, latencyConfig = LOW_LATENCY_CONFIG }) {
+  const tag = `${variant}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const names = { brokers, source: `bench_src_${tag}`, mapped: `bench_map_${tag}`, mapGroup: `bench_map_${tag}`, sinkGroup: `bench_sink_${tag}` };
+  const isKafka = variant !== 'embedded';
+  if (isKafka) await Promise.all([createTopic(brokers, names.source, 4), createTopic(brokers, names.mapped, 4)]);
+  const env = {
+    BENCH_MODE: settings.mode,
+    BENCH_COUNT: String(settings.count),
+    BENCH_RATES: settings.rates.join(','),
+    BENCH_PHASE_MS: String(settings.phaseMs),
+    BENCH_WARMUP_MS: String(settings.warmupMs),
+    BENCH_BROKERS: brokers,
+  };
+  const extraArgs = [];
+  if (settings.mode === 'latency' && variant === 'catenae') {
+    for (const [key, value] of Object.entries(latencyConfig)) extraArgs.push('--kafka-config', `${key}=${value}`);
+  }
+  const stages = stagesOf(variant, names, env, extraArgs);
+  const sink = stages[0];
+  const source = stages[stages.length - 1];
+  try {
+    await untilReady(variant, stages);
+    const cpuBefore = stages.map((p) => p.cpuUs());
+    const brokerBefore = javaPid ? procCpuUs(javaPid) : undefined;
+    const started = performance.now();
+    source.go();
+    const expectedMs = settings.mode === 'latency' ? settings.rates.length * (settings.phaseMs + settings.warmupMs) : settings.count / 5;
+    const done = await sink.untilMessage('done', 60_000 + expectedMs * 3);
+    const seconds = (performance.now() - started) / 1000;
+    // A source that already ended reports its CPU at exit: give it a moment to be gone or seen.
+    if (source.exitCode !== undefined) await source.exited;
+    const cpuUs = stages.reduce((sum, p, i) => sum + ((p.cpuUs() ?? NaN) - cpuBefore[i]), 0);
+    const brokerUs = brokerBefore === undefined ? NaN : procCpuUs(javaPid) - brokerBefore;
+    const n = done.received;
+    return {
+      rate: n / seconds,
+      cpuNsPerElectron: (cpuUs * 1000) / n,
+      brokerCpuNsPerElectron: (brokerUs * 1000) / n,
+      latency: done.latency,
+    };
+  } finally {
+    await Promise.all(stages.map((p) => p.stop()));
+    if (isKafka) await deleteTopics(brokers, [names.source, names.mapped]).catch(() => undefined);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const mode = process.argv[2] ?? 'throughput';
+  const variants = process.argv.slice(3);
+  const port = Number(process.env.KAFKA_PORT ?? 9092);
+  const brokers = `127.0.0.1:${port}`;
+  const settings = { mode, count: Number(process.env.BENCH_COUNT ?? 200_000), rates: [1000, 5000, 10000], phaseMs: 5000, warmupMs: 1000 };
+  for (const variant of variants.length > 0 ? variants : mode === 'latency' ? ['raw', 'catenae'] : VARIANTS) {
+    const result = await runPipeline(variant, settings, { brokers, brokerPid: brokerPid(port) });
+    console.log(variant, JSON.stringify(result));
+  }
+}

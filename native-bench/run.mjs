@@ -1,0 +1,156 @@
+// `pnpm bench`: every benchmark of issue 11 in one run, on the local Kafka broker (started here
+// unless it answers already; left running either way). Writes native-bench/out/results.json and
+// out/chart.svg, prints the tables, and rewrites the generated part of native-bench/RESULTS.md
+// (between its markers; other sections stay) and native-bench/chart.svg.
+// Usage: node native-bench/run.mjs [--smoke] [--runs N] [--only throughput,drain,embedded,latency,codecs,rpc]
+//   --smoke: a few thousand electrons, one run, nothing written outside out/ (for CI; no timing asserted)
+import { execSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { renderChart } from './chart.mjs';
+import { runCodecs } from './codecs.bench.mjs';
+import { runEmbeddedLink } from './embedded-link.bench.mjs';
+import { runDrain } from './forward-drain.bench.mjs';
+import { summarize } from './lib/stats.mjs';
+import { LOW_LATENCY_CONFIG, VARIANTS, brokerPid, runPipeline } from './pipeline.bench.mjs';
+import { BEGIN, END, renderResults } from './results-md.mjs';
+import { rpcOnTestDriver, rpcOverKafka } from './rpc.bench.mjs';
+
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const { values: flags } = parseArgs({ options: { smoke: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' } } });
+const smoke = flags.smoke === true;
+const sections = new Set((flags.only ?? 'throughput,drain,embedded,latency,codecs,rpc').split(','));
+const port = Number(process.env.KAFKA_PORT ?? 9092);
+const brokers = `127.0.0.1:${port}`;
+const settings = smoke
+  ? { runs: 1, count: 5000, backlog: 2000, embeddedCount: 5000, rates: [1000], phaseMs: 1000, warmupMs: 500, codecIterations: 2000, codecRuns: 1, rpcCalls: 20 }
+  : { runs: 3, count: 1_000_000, backlog: 200_000, embeddedCount: 1_000_000, rates: [1000, 5000, 10000], phaseMs: 8000, warmupMs: 1000, codecIterations: 200_000, codecRuns: 5, rpcCalls: 500 };
+if (flags.runs) settings.runs = Number(flags.runs);
+settings.latencyConfig = LOW_LATENCY_CONFIG;
+const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+const kafka = await import(here('../packages/kafka/dist/index.js'));
+const needsKafka = ['throughput', 'drain', 'latency', 'rpc'].some((s) => sections.has(s));
+if (needsKafka) await kafka.kafkaUp({ port, logger: { info: log } });
+const javaPid = brokerPid(port);
+
+const cpus = os.cpus();
+const git = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: here('..') }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const results = {
+  machine: {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    summary: `${cpus.length} cores, node ${process.version}`,
+    description: `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}, Kafka 4.1.1 single-node KRaft broker on the same machine (heap 1 GiB), node-rdkafka 3.6.1 (librdkafka 2.12.0), KafkaJS 2.2.4, commit ${git}`,
+  },
+  settings,
+};
+const started = performance.now();
+
+if (sections.has('throughput')) {
+  const raw = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  for (let run = 0; run < settings.runs; run++) {
+    for (const variant of VARIANTS) {
+      log(`throughput ${variant}, run ${run + 1}/${settings.runs}`);
+      raw[variant].push(await runPipeline(variant, { mode: 'throughput', count: settings.count, rates: settings.rates, phaseMs: 0, warmupMs: 0 }, { brokers, brokerPid: javaPid }));
+    }
+  }
+  results.throughput = Object.fromEntries(
+    VARIANTS.map((v) => [
+      v,
+      {
+        rate: summarize(raw[v].map((x) => x.rate)),
+        cpuUs: summarize(raw[v].map((x) => x.cpuNsPerElectron / 1000)),
+        brokerCpuUs: summarize(raw[v].map((x) => x.brokerCpuNsPerElectron / 1000)),
+      },
+    ]),
+  );
+}
+
+if (sections.has('drain')) {
+  log(`drain of ${settings.backlog}, ${settings.runs} runs`);
+  const rates = await runDrain({ brokers, backlog: settings.backlog, runs: settings.runs });
+  results.drain = Object.fromEntries(Object.entries(rates).map(([v, xs]) => [v, summarize(xs)]));
+}
+
+if (sections.has('embedded')) {
+  const runs = [];
+  for (let run = 0; run < settings.runs + 1; run++) {
+    log(`embedded one link, run ${run + 1}/${settings.runs + 1} (the first warms up)`);
+    const r = await runEmbeddedLink(settings.embeddedCount);
+    if (run > 0 || settings.runs === 1) runs.push(r);
+  }
+  results.embeddedLink = { rate: summarize(runs.map((r) => r.rate)), cpuNs: summarize(runs.map((r) => r.cpuNsPerElectron)) };
+}
+
+if (sections.has('latency')) {
+  const latencyVariants = ['raw', 'catenae'];
+  const raw = Object.fromEntries(latencyVariants.map((v) => [v, []]));
+  for (let run = 0; run < settings.runs; run++) {
+    for (const variant of latencyVariants) {
+      log(`latency ${variant} at ${settings.rates.join(', ')}/s, run ${run + 1}/${settings.runs}`);
+      const r = await runPipeline(variant, { mode: 'latency', count: 0, rates: settings.rates, phaseMs: settings.phaseMs, warmupMs: settings.warmupMs }, { brokers, latencyConfig: settings.latencyConfig });
+      raw[variant].push(r.latency);
+    }
+  }
+  results.latency = Object.fromEntries(
+    latencyVariants.map((v) => [
+      v,
+      settings.rates.map((rate, i) => ({
+        rate,
+        n: raw[v][0][i].n,
+        p50: summarize(raw[v].map((runs) => runs[i].p50)),
+        p99: summarize(raw[v].map((runs) => runs[i].p99)),
+        p999: summarize(raw[v].map((runs) => runs[i].p999)),
+      })),
+    ]),
+  );
+}
+
+if (sections.has('codecs')) {
+  log('codecs');
+  results.codecs = runCodecs({ iterations: settings.codecIterations, runs: settings.codecRuns });
+}
+
+if (sections.has('rpc')) {
+  const runs = { kafka: [], kafkaLinger0: [], testDriver: [] };
+  for (let run = 0; run < settings.runs; run++) {
+    log(`rpc, run ${run + 1}/${settings.runs}`);
+    runs.kafka.push(await rpcOverKafka({ brokers, calls: settings.rpcCalls }));
+    runs.kafkaLinger0.push(await rpcOverKafka({ brokers, calls: settings.rpcCalls, kafkaConfig: { 'linger.ms': '0' } }));
+    runs.testDriver.push(await rpcOnTestDriver({ calls: settings.rpcCalls }));
+  }
+  const of = (xs) => ({ p50: summarize(xs.map((x) => x.p50)), p99: summarize(xs.map((x) => x.p99)) });
+  results.rpc = {
+    'two `catenae run -k` processes, default settings': of(runs.kafka),
+    'two `catenae run -k` processes, `--kafka-config linger.ms=0`': of(runs.kafkaLinger0),
+    '`TestDriver.rpc`, embedded broker, one process': of(runs.testDriver),
+  };
+}
+
+results.seconds = Math.round((performance.now() - started) / 1000);
+const markdown = renderResults(results);
+mkdirSync(here('out'), { recursive: true });
+writeFileSync(here('out/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(here('out/results.md'), `${markdown}\n`);
+if (results.throughput) writeFileSync(here('out/chart.svg'), renderChart(results));
+console.log(markdown);
+log(`done in ${results.seconds} s`);
+
+if (!smoke && !flags.only) {
+  const path = here('RESULTS.md');
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# native-bench results\n\n';
+  const from = current.indexOf(BEGIN);
+  const to = current.indexOf(END);
+  const next = from >= 0 && to > from ? current.slice(0, from) + markdown + current.slice(to + END.length) : `${current.trimEnd()}\n\n${markdown}\n`;
+  writeFileSync(path, next);
+  copyFileSync(here('out/chart.svg'), here('chart.svg'));
+  log('RESULTS.md and chart.svg updated');
+}
