@@ -79,7 +79,8 @@ export class BatchConsumer {
     this.consumer.on('offset.commit', (err) => this.#commits.settle(err));
     this.consumer.on('event.error', (err) => publishClientError(this.#clientId, 'consumer', err));
     this.consumer.on('event.log', (event) => publishClientLog(this.#clientId, 'consumer', event));
-    this.consumer.on('event.stats', (event) => publishConsumerLag(this.#clientId, event.message));
+    const isFromEarliest = ['earliest', 'smallest', 'beginning'].includes(String(options.config.topic['auto.offset.reset'] ?? 'largest'));
+    this.consumer.on('event.stats', (event) => publishConsumerLag(this.#clientId, event.message, isFromEarliest));
   }
 
   /** See `Transport.subscribe`: an empty list leaves the group's topics. */

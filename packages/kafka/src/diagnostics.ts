@@ -60,15 +60,17 @@ export function publishClientLog(clientId: string, client: string, event: { seve
 /** What {@link kafkaConsumerLagChannel} publishes. */
 export interface KafkaConsumerLagMessage {
   clientId: string;
-  /** The consumer's assigned partitions whose group has a committed offset. */
+  /** The consumer's assigned partitions whose lag is known. */
   partitions: { topic: string; partition: number; lag: number }[];
 }
 
 /**
  * `catenae:kafka:consumer-lag`: per assigned partition, the high watermark (the last stable
- * offset under `read_committed`) minus the group's committed offset, from librdkafka's
- * statistics. A consumer asks librdkafka for statistics (every 5 s unless
- * `statistics.interval.ms` says otherwise) only when this channel has a subscriber as it connects.
+ * offset under `read_committed`, librdkafka's default) minus the group's committed offset, from
+ * librdkafka's statistics; a partition the group never committed counts from its first offset
+ * when the consumer starts from the earliest (Catenae's default), and is left out otherwise. A
+ * consumer asks librdkafka for statistics (every 5 s unless `statistics.interval.ms` says
+ * otherwise) only when this channel has a subscriber as it connects.
  */
 export const kafkaConsumerLagChannel = channel('catenae:kafka:consumer-lag');
 
@@ -78,10 +80,18 @@ export const LAG_STATISTICS_INTERVAL_MS = 5000;
 interface PartitionStatistics {
   desired?: boolean;
   consumer_lag?: number;
+  committed_offset?: number;
+  lo_offset?: number;
+  hi_offset?: number;
+  ls_offset?: number;
 }
 
-/** Publishes the lag in a librdkafka statistics JSON on {@link kafkaConsumerLagChannel} when someone listens. */
-export function publishConsumerLag(clientId: string, statisticsJson: string): void {
+/**
+ * Publishes the lag in a librdkafka statistics JSON on {@link kafkaConsumerLagChannel} when
+ * someone listens. `isFromEarliest`: the consumer starts a partition without a committed offset
+ * at its first offset (`auto.offset.reset=earliest`).
+ */
+export function publishConsumerLag(clientId: string, statisticsJson: string, isFromEarliest: boolean): void {
   if (!kafkaConsumerLagChannel.hasSubscribers) return;
   let statistics: { topics?: Record<string, { partitions?: Record<string, PartitionStatistics> }> };
   try {
@@ -92,9 +102,15 @@ export function publishConsumerLag(clientId: string, statisticsJson: string): vo
   const partitions: KafkaConsumerLagMessage['partitions'] = [];
   for (const [topic, topicStatistics] of Object.entries(statistics.topics ?? {})) {
     for (const [id, partition] of Object.entries(topicStatistics.partitions ?? {})) {
-      // -1 is librdkafka's internal unassigned partition; a lag of -1 means nothing committed yet.
+      // -1 is librdkafka's internal unassigned partition.
+      if (id === '-1' || partition.desired !== true) continue;
       const lag = partition.consumer_lag ?? -1;
-      if (id !== '-1' && partition.desired === true && lag >= 0) partitions.push({ topic, partition: Number(id), lag });
+      if (lag >= 0) partitions.push({ topic, partition: Number(id), lag });
+      else if (isFromEarliest && (partition.committed_offset ?? -1) < 0) {
+        const end = (partition.ls_offset ?? -1) >= 0 ? partition.ls_offset! : (partition.hi_offset ?? -1);
+        const start = partition.lo_offset ?? -1;
+        if (start >= 0 && end >= start) partitions.push({ topic, partition: Number(id), lag: end - start });
+      }
     }
   }
   const message: KafkaConsumerLagMessage = { clientId, partitions };
