@@ -27,7 +27,12 @@ const startedBroker = !(await kafka.kafkaUp({ port, logger: { info: say } })).al
 
 const children = [];
 function start(name, args, onLine) {
-  const child = spawn(process.execPath, [bin, 'run', ...args, '-k', kafkaAddress, '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Our flags go before any `--`: what follows it belongs to the link.
+  const separator = args.indexOf('--');
+  const own = separator < 0 ? args : args.slice(0, separator);
+  const linkArgs = separator < 0 ? [] : args.slice(separator);
+  const argv = [bin, 'run', ...own, '-k', kafkaAddress, '--log-level', 'warn', ...linkArgs];
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   createInterface({ input: child.stdout }).on('line', (line) => (onLine ? onLine(line) : process.stdout.write(`[${name}] ${line}\n`)));
   createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
@@ -56,5 +61,5 @@ if (startedBroker) {
   await kafka.kafkaDown({ port, logger: { info: say } });
 }
 const failed = codes.filter((code) => code !== 0 && code !== null).length;
-say(failed === 0 ? 'done' : `${failed} link process(es) exited with an error`);
+say(failed === 0 ? `done; link processes ${children.map((child) => child.pid).join(',')} have exited` : `${failed} link process(es) exited with an error`);
 process.exit(reason === 'the whole text is counted' && failed === 0 ? 0 : 1);
