@@ -24,14 +24,8 @@ async function control(uid: string, ...commands: string[]): Promise<string[]> {
   return controller.stdout;
 }
 
-// The first call of a new process gets no reply on Kafka: its inbox (auto.offset.reset=latest) is
-// reported assigned before librdkafka resolved its position, and a reply written in between is
-// skipped. Passes once a process's first call waits until its inbox is positioned (core RpcEndpoint);
-// until then this test runs as a todo, so its result shows without failing the suite.
-const FIRST_CALL_TODO = 'core: the RPC inbox must be positioned, not only assigned, before the first call is sent';
-
 describe('examples/rpc on Kafka', { timeout: 60_000 }, () => {
-  it('the controller makes a running worker listen to a topic and ignore it again; state and announce reach it', { todo: FIRST_CALL_TODO }, async () => {
+  it('the controller makes a running worker listen to a topic and ignore it again; state and announce reach it', async () => {
     const a = uniqueTopic('topic_a');
     const b = uniqueTopic('topic_b');
     const uid = randomBytes(6).toString('hex');

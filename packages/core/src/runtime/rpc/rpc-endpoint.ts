@@ -9,7 +9,7 @@ import { withDeadline } from '../with-deadline.js';
 import { publishRpcCall } from './publish-rpc-call.js';
 import { RpcClient } from './rpc-client.js';
 import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcRequest } from './rpc-envelope.js';
-import { BROADCAST_TOPIC, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkTopic } from './rpc-topics.js';
+import { BROADCAST_TOPIC, fanoutGroup, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkTopic } from './rpc-topics.js';
 
 const FETCH_MAX = 100;
 const FETCH_WAIT_MS = 50;
@@ -27,10 +27,10 @@ export interface RpcHost {
 }
 
 /**
- * A link instance's RPC over Kafka: an inbox (its own topic, its link's notification topic and the
- * broadcast topic, read in a group of its own from the latest offset) and, when the link has
- * `@Rpc()` methods, a share of its link's call topic (read in a group all instances share). RPC
- * has consumers of its own, so calls are answered while a data backlog waits.
+ * A link instance's RPC over Kafka: an inbox (its own topic: calls to it and replies to its calls)
+ * and, when the link has `@Rpc()` methods, its link's notification and the broadcast topics (read
+ * in a group of its own) and a share of its link's call topic (read in a group all instances
+ * share). RPC has consumers of its own, so calls are answered while a data backlog waits.
  */
 export class RpcEndpoint {
   readonly client: RpcClient;
@@ -38,6 +38,7 @@ export class RpcEndpoint {
   readonly #logger: Logger;
   readonly #codec = new ElectronCodec({});
   readonly #inbox: Transport;
+  readonly #fanout: Transport | undefined;
   readonly #calls: Transport | undefined;
   #isRunning = false;
   readonly #loops: Promise<void>[] = [];
@@ -45,10 +46,18 @@ export class RpcEndpoint {
   constructor(host: RpcHost, factory: TransportFactory, logger: Logger) {
     this.#host = host;
     this.#logger = logger;
+    // The instance topic and the call topic are read from the start of a new group: a reply or a
+    // call written while the consumer was still finding the end of its partition is not skipped
+    // (Kafka resolves "latest" some time after the assignment). Notifications to a link and
+    // broadcasts are read from the latest offset: a new instance does not replay old ones.
+    const earliest = { 'auto.offset.reset': 'earliest' };
     const latest = { 'auto.offset.reset': 'latest' };
     const clientId = `${host.self.link}-${host.self.uid}-rpc`;
-    this.#inbox = factory.create({ clientId, groupId: inboxGroup(host.self.uid), config: latest });
-    this.#calls = host.rpcMethods.length > 0 ? factory.create({ clientId: `${clientId}-calls`, groupId: linkCallGroup(host.self.link), config: latest }) : undefined;
+    const { uid, link } = host.self;
+    const serves = host.rpcMethods.length > 0;
+    this.#inbox = factory.create({ clientId, groupId: inboxGroup(uid), config: earliest });
+    this.#fanout = serves ? factory.create({ clientId: `${clientId}-fanout`, groupId: fanoutGroup(uid), config: latest }) : undefined;
+    this.#calls = serves ? factory.create({ clientId: `${clientId}-calls`, groupId: linkCallGroup(link), config: earliest }) : undefined;
     this.client = new RpcClient(host.self, (topic, message) => this.start().then(() => this.#send(topic, message)));
   }
 
@@ -64,18 +73,20 @@ export class RpcEndpoint {
 
   async #start(): Promise<void> {
     const { uid, link } = this.#host.self;
-    const inboxTopics = [instanceTopic(uid), linkTopic(link), BROADCAST_TOPIC];
-    await this.#inbox.connect();
-    await this.#inbox.ensureTopics(inboxTopics.map((topic) => ({ topic, partitions: 1 })));
-    const assigned = [this.#subscribe(this.#inbox, inboxTopics)];
-    if (this.#calls) {
-      await this.#calls.connect();
-      await this.#calls.ensureTopics([{ topic: linkCallTopic(link), partitions: 4 }]);
-      assigned.push(this.#subscribe(this.#calls, [linkCallTopic(link)]));
-    }
+    const consumers: [Transport | undefined, string[], number][] = [
+      [this.#inbox, [instanceTopic(uid)], 1],
+      [this.#fanout, [linkTopic(link), BROADCAST_TOPIC], 1],
+      [this.#calls, [linkCallTopic(link)], 4],
+    ];
+    const assigned: Promise<void>[] = [];
     this.#isRunning = true;
-    this.#loops.push(this.#loop(this.#inbox));
-    if (this.#calls) this.#loops.push(this.#loop(this.#calls));
+    for (const [transport, topics, partitions] of consumers) {
+      if (!transport) continue;
+      await transport.connect();
+      await transport.ensureTopics(topics.map((topic) => ({ topic, partitions })));
+      assigned.push(this.#subscribe(transport, topics));
+      this.#loops.push(this.#loop(transport));
+    }
     await withDeadline(Promise.all(assigned), ASSIGN_TIMEOUT_MS);
   }
 
@@ -86,7 +97,7 @@ export class RpcEndpoint {
     this.#isRunning = false;
     this.client.close();
     await Promise.all(this.#loops);
-    await Promise.all([this.#inbox.close(), this.#calls?.close()]);
+    await Promise.all([this.#inbox.close(), this.#fanout?.close(), this.#calls?.close()]);
   }
 
   #subscribe(transport: Transport, topics: string[]): Promise<void> {

@@ -30,3 +30,8 @@ export function inboxGroup(uid: string): string {
 function sanitize(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
+
+/** The group in which one instance reads its link's notifications and the broadcasts. */
+export function fanoutGroup(uid: string): string {
+  return `catenae_rpc_fanout_${sanitize(uid)}`;
+}
