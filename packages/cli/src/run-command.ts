@@ -39,10 +39,16 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
     await stopAll('another link failed to start');
     throw err;
   }
-  // One link ending (a failure, ctx.stop, --consumer-timeout) ends the process: stop the others too.
-  const first = await Promise.race(handles.map((handle) => handle.done));
-  await stopAll(first.ok ? first.reason : `${first.reason} (in another link)`);
-  const exits: LinkExit[] = await Promise.all(handles.map((handle) => handle.done));
+  // A link that ends cleanly (its generators finished, --consumer-timeout) leaves the others
+  // running; one that fails stops them all. The process ends when every link has.
+  const exits: LinkExit[] = await Promise.all(
+    handles.map((handle) =>
+      handle.done.then((exit) => {
+        if (!exit.ok) void stopAll(`${exit.reason} (in another link)`);
+        return exit;
+      }),
+    ),
+  );
   const failed = exits.find((exit) => !exit.ok);
   if (failed) throw new CatenaeError(failed.error && 'code' in failed.error ? (failed.error as CatenaeError).code : ErrorCode.Stopped, failed.reason);
   return 0;
