@@ -2,8 +2,8 @@ import { Link, Transform, type Context, type Electron } from '@catenae/core';
 
 const ALLOWED_WORDS = new Set(['CPU', 'proof-of-work', 'chain', 'nodes']);
 
-/** A middle link: logs and passes on the lines that mention one of the allowed words. */
-@Link({ inputs: ['filter_input'] })
+/** Logs the lines that mention one of the allowed words and passes them on to `filtered_lines`. */
+@Link({ inputs: ['filter_input'], output: 'filtered_lines' })
 export class Filter {
   @Transform()
   filter(line: Electron<string>, ctx: Context): string | undefined {
