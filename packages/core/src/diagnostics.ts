@@ -46,12 +46,15 @@ export interface ProducedMessage {
 }
 
 /**
- * Handler durations in milliseconds, one per handled electron (or attempt), gathered while someone
- * subscribes and published once per batch. The array is reused: read it during the call only.
+ * Handler durations, gathered while someone subscribes and published once per batch: `counts[i]`
+ * electrons took `durationsMs[i]` milliseconds each (electrons a batch handled synchronously are
+ * timed together and share their mean; an asynchronous handler's electron is timed alone). The
+ * arrays are reused: read them during the call only.
  */
 export interface HandledMessage {
   link: string;
   durationsMs: Float64Array;
+  counts: Uint32Array;
 }
 
 /** A failed electron: `action` is what `--on-error` made of it. */

@@ -97,11 +97,15 @@ export class Scheduler {
   dispatch(batch: InputBatch, from = 0): void {
     const { electrons, records } = batch;
     const lanes = this.#lanes;
+    // Electrons handled synchronously are timed together: one clock pair per call, not per electron.
+    const startedAt = this.#timings.start();
+    let doneNow = 0;
     for (let i = from; i < records.length; i++) {
       if (this.#hasStopped) return;
       if (this.#inFlight >= this.#concurrency || this.#exclusive.length > 0) {
         this.#backlog = batch;
         this.#backlogIndex = i;
+        this.#timings.stopMany(startedAt, doneNow);
         return;
       }
       if (lanes.size > 0) {
@@ -112,9 +116,10 @@ export class Scheduler {
           continue;
         }
       }
-      this.#run(batch, i, 0, undefined);
+      if (this.#run(batch, i, 0, undefined)) doneNow++;
     }
     if (this.#backlog === batch) this.#backlog = undefined;
+    this.#timings.stopMany(startedAt, doneNow);
     this.#timings.flush();
   }
 
@@ -126,18 +131,17 @@ export class Scheduler {
     const electron = batch.electrons[i];
     if (electron === undefined) return this.#fail(batch, i, batch.errors[i], Infinity, heldLane);
     let pending: Promise<void> | undefined;
-    const startedAt = this.#timings.start();
     try {
       pending = this.#dispatcher.invoke(batch.handlers[i]!, electron);
     } catch (err) {
-      this.#timings.stop(startedAt);
       return this.#fail(batch, i, err, attempt, heldLane);
     }
     if (pending === undefined) {
-      this.#timings.stop(startedAt);
       this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
       return true;
     }
+    // An asynchronous handler is timed on its own, from its first await to its settlement.
+    const startedAt = this.#timings.start();
     const lane = this.#hold(batch, i, heldLane);
     this.#inFlight++;
     pending.then(
