@@ -3,8 +3,12 @@ import { TopicGate, byPriority } from './input-selector.js';
 
 /** The Python library's base: each priority step weighs 1.7 times the next. */
 const BASE = 1.7;
-/** How long a topic must have been readable before an empty fetch moves on early. */
-const SETTLE_MS = 200;
+/**
+ * How long a turn's fetches must have come back empty before it moves on early: longer than a
+ * resumed Kafka partition takes to deliver its first records (91 to 400 ms measured on a loaded
+ * 2-core machine).
+ */
+const SETTLE_MS = 500;
 
 /**
  * `exp`: the Python library's weighted time windows. One cycle lasts `windowMs`; the topics take
@@ -17,6 +21,8 @@ export class ExpSelector extends TopicGate {
   #sharesMs: number[] = [];
   #current = 0;
   #turnStartedAt = 0;
+  /** When the current turn's fetches started coming back empty (undefined: the last one had records). */
+  #emptySince: number | undefined;
 
   constructor(pause: (p: TopicPartition[]) => void, resume: (p: TopicPartition[]) => void, topics: readonly { topic: string; priority: number }[], windowMs: number) {
     super(pause, resume);
@@ -37,21 +43,28 @@ export class ExpSelector extends TopicGate {
     this.#sharesMs = weights.map((w) => (w / total) * this.#windowMs);
     this.#current = 0;
     this.#turnStartedAt = Date.now();
+    this.#emptySince = undefined;
     this.apply();
   }
 
   override onAssigned(partitions: readonly TopicPartition[]): void {
     this.#turnStartedAt = Date.now();
+    this.#emptySince = undefined;
     super.onAssigned(partitions);
   }
 
   afterFetch(records: readonly RawRecord[], nowMs: number): void {
     if (this.#topics.length < 2) return;
-    const elapsed = nowMs - this.#turnStartedAt;
-    const isIdle = records.length === 0 && elapsed >= SETTLE_MS;
-    if (elapsed >= this.#sharesMs[this.#current]! || isIdle) {
+    if (records.length > 0) this.#emptySince = undefined;
+    else this.#emptySince ??= nowMs;
+    // Idle only after empty fetches for SETTLE_MS, not SETTLE_MS after the turn began: the
+    // previous turn's last batch may take that long to handle, and a resumed Kafka partition
+    // answers its first fetch only after a round trip.
+    const isIdle = this.#emptySince !== undefined && nowMs - this.#emptySince >= SETTLE_MS;
+    if (nowMs - this.#turnStartedAt >= this.#sharesMs[this.#current]! || isIdle) {
       this.#current = (this.#current + 1) % this.#topics.length;
       this.#turnStartedAt = nowMs;
+      this.#emptySince = undefined;
       this.apply();
     }
   }

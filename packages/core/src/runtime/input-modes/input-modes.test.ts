@@ -93,6 +93,27 @@ describe('input modes', () => {
     assert.ok(Math.abs(high + mid + low - 2700) < 1e-6);
   });
 
+  it('exp: a turn is not given up at its first empty fetch when the previous batch took long (a resumed Kafka partition needs a round trip)', () => {
+    let open = '';
+    const selector = new ExpSelector(() => undefined, (partitions) => (open = partitions[0]!.topic), [
+      { topic: 'high', priority: 1 },
+      { topic: 'low', priority: 0 },
+    ], 2700);
+    const start = Date.now();
+    selector.onAssigned([{ topic: 'high', partition: 0 }, { topic: 'low', partition: 0 }]);
+    const record = { topic: 'high', partition: 0, offset: 0, key: null, value: null, headers: undefined, timestamp: 0 };
+    selector.afterFetch([record], start + 1700);
+    assert.equal(open, 'low', "high's 1700 ms are over");
+    // The batch fetched at the switch took 250 ms to handle; the next fetch, 100 ms, came back
+    // empty: low's partitions were resumed only at the switch.
+    selector.afterFetch([], start + 2050);
+    assert.equal(open, 'low', 'one empty fetch is no sign of an idle topic');
+    selector.afterFetch([], start + 2450);
+    assert.equal(open, 'low', 'a resumed Kafka partition may take 400 ms to deliver');
+    selector.afterFetch([], start + 2550);
+    assert.equal(open, 'high', 'empty for 500 ms: the turn is given up early');
+  });
+
   it('exp: with both topics loaded, the work splits as the windows say (within 10%)', async () => {
     seen.length = 0;
     const broker = new EmbeddedBroker();
