@@ -70,8 +70,12 @@ export async function readTopic(topic: string, enough: (records: KeyedValue[]) =
   return records;
 }
 
-/** Produces `count` records keyed `k<i mod keys>` with values `<key>:<sequence within the key>`. */
-export async function produceKeyed(topic: string, count: number, keys: number): Promise<void> {
+/**
+ * Produces `count` records keyed `k<i mod keys>` with values `<key>:<sequence within the key>`,
+ * as fast as possible or, with `perSecond`, at that pace (a live stream). Resolves once every
+ * record is acknowledged.
+ */
+export async function produceKeyed(topic: string, count: number, keys: number, perSecond?: number): Promise<void> {
   const producer = new Kafka.Producer({ 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000, partitioner: 'murmur2_random' } as Kafka.ProducerGlobalConfig);
   await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(5);
@@ -83,7 +87,12 @@ export async function produceKeyed(topic: string, count: number, keys: number): 
     }),
   );
   const sequences = new Array<number>(keys).fill(0);
+  const startedAt = Date.now();
   for (let i = 0; i < count; i++) {
+    if (perSecond !== undefined && i % 100 === 0) {
+      const ahead = startedAt + (i / perSecond) * 1000 - Date.now();
+      if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
+    }
     const k = i % keys;
     const value = Buffer.from(`k${k}:${sequences[k]!++}`);
     for (;;) {
