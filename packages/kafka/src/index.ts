@@ -19,6 +19,7 @@ export {
   type KafkaLogMessage,
 } from './diagnostics.js';
 export { kafkaUp, type KafkaUpOptions, type KafkaUpResult } from './local-broker/kafka-up.js';
+export type { BrokerListeners, BrokerUser } from './local-broker/broker-listeners.js';
 export { kafkaDown, type KafkaDownOptions } from './local-broker/kafka-down.js';
 export type { BrokerLogger } from './local-broker/resolve-broker-jars.js';
 export { KAFKA_VERSION } from './local-broker/broker-layout.js';

@@ -7,6 +7,7 @@ import { isBrokerAlive, runningBrokerPid, startBrokerProcess, stopBrokerProcess 
 import { isPortOpen, probeBroker } from './probe-broker.js';
 import { resolveBrokerJars, type BrokerLogger } from './resolve-broker-jars.js';
 import { lastLine, runCommand } from './run-command.js';
+import { scramFormatArgs, type BrokerListeners } from './broker-listeners.js';
 import { serverProperties } from './server-properties.js';
 import { withStartLock } from './start-lock.js';
 
@@ -21,6 +22,8 @@ export interface KafkaUpOptions {
   logger?: BrokerLogger;
   /** How long the broker may take to answer a metadata request (default 60000 ms). */
   timeoutMs?: number;
+  /** Extra SASL and SSL listeners, for tests of secure connections (see {@link BrokerListeners}). */
+  listeners?: BrokerListeners;
 }
 
 /** A broker {@link kafkaUp} started or found. */
@@ -47,10 +50,10 @@ export interface KafkaUpResult {
 export async function kafkaUp(options: KafkaUpOptions = {}): Promise<KafkaUpResult> {
   const layout = brokerLayout(brokerPort(options.port), options.dataDir, options.cacheDir);
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  return withStartLock(layout.dataDir, deadline, () => bringUp(layout, deadline, options.logger));
+  return withStartLock(layout.dataDir, deadline, () => bringUp(layout, deadline, options.logger, options.listeners));
 }
 
-async function bringUp(layout: BrokerLayout, deadline: number, logger: BrokerLogger | undefined): Promise<KafkaUpResult> {
+async function bringUp(layout: BrokerLayout, deadline: number, logger: BrokerLogger | undefined, listeners: BrokerListeners | undefined): Promise<KafkaUpResult> {
   const result = (pid: number | undefined, alreadyRunning: boolean): KafkaUpResult => ({
     bootstrap: layout.bootstrap,
     pid,
@@ -73,9 +76,9 @@ async function bringUp(layout: BrokerLayout, deadline: number, logger: BrokerLog
   }
   await resolveBrokerJars(layout, logger);
   await mkdir(layout.kafkaDataDir, { recursive: true });
-  await writeFile(layout.propertiesFile, serverProperties(layout.port, layout.kafkaDataDir));
+  await writeFile(layout.propertiesFile, serverProperties(layout.port, layout.kafkaDataDir, listeners));
   const java = process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : 'java';
-  await formatStorage(layout, java, logger);
+  await formatStorage(layout, java, logger, scramFormatArgs(listeners));
   logger?.info(`starting Kafka ${KAFKA_VERSION} on ${layout.bootstrap} (log: ${layout.logFile})`);
   const started = Date.now();
   let pid: number;
@@ -95,7 +98,7 @@ async function bringUp(layout: BrokerLayout, deadline: number, logger: BrokerLog
 }
 
 // Formats the KRaft storage once; a formatted data dir keeps its cluster id and topics.
-async function formatStorage(layout: BrokerLayout, java: string, logger?: BrokerLogger): Promise<void> {
+async function formatStorage(layout: BrokerLayout, java: string, logger: BrokerLogger | undefined, extraArgs: string[]): Promise<void> {
   if (existsSync(join(layout.kafkaDataDir, 'meta.properties'))) return;
   logger?.info(`formatting the broker's storage in ${layout.kafkaDataDir}`);
   const classpath = ['-cp', join(layout.libsDir, '*'), 'kafka.tools.StorageTool'];
@@ -104,7 +107,7 @@ async function formatStorage(layout: BrokerLayout, java: string, logger?: Broker
   if (uuid.code !== 0 || !/^[A-Za-z0-9_-]{22}$/.test(clusterId)) {
     throw new CatenaeError(ErrorCode.Broker, `cannot make a Kafka cluster id with java: ${clusterId}`);
   }
-  const format = await runCommand(java, [...classpath, 'format', '-t', clusterId, '-c', layout.propertiesFile, '--standalone']);
+  const format = await runCommand(java, [...classpath, 'format', '-t', clusterId, '-c', layout.propertiesFile, '--standalone', ...extraArgs]);
   if (format.code !== 0) {
     throw new CatenaeError(ErrorCode.Broker, `cannot format the Kafka storage in ${layout.kafkaDataDir}: ${lastLine(format.output)}`);
   }
