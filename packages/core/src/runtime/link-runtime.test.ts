@@ -9,6 +9,7 @@ import {
   Link,
   TestDriver,
   Transform,
+  defineLink,
   startLink,
   type Context,
   type OutgoingRecord,
@@ -326,5 +327,26 @@ describe('stopping', () => {
     const exit = await handle.done;
     assert.equal(exit.ok, true);
     assert.equal(broker.topicRecords('self_stop_out').length, 2);
+  });
+});
+
+describe('periodic tasks that fail', () => {
+  it('a failing ctx.loop run is logged and the loop goes on', async () => {
+    let runs = 0;
+    const Looper = defineLink({
+      name: 'FailingLooper',
+      setup(ctx: Context) {
+        ctx.loop(() => {
+          runs++;
+          if (runs === 1) throw new Error('first run fails');
+        }, { intervalMs: 1 });
+      },
+    });
+    const driver = await TestDriver.start([Looper]);
+    try {
+      await waitFor(() => runs >= 3, 'two more runs after the failing one', 5000);
+    } finally {
+      await driver.close();
+    }
   });
 });

@@ -46,9 +46,10 @@ export class SourceRunner {
     const fn = (instance as Record<string, Function>)[method]!;
     const kind = handlerKind(fn);
     const once = () => (kind === 'plain' ? this.#callPlain(fn, instance) : this.#drain(fn.call(instance, this.#ctx), kind === 'async-generator'));
-    if (intervalMs !== undefined) return this.#add(() => this.#repeat(once, intervalMs), `generator ${method}()`);
+    const name = `generator ${method}()`;
+    if (intervalMs !== undefined) return this.#add(() => this.#repeat(once, intervalMs, name), name);
     this.#oneShotsLeft++;
-    this.#add(() => once().finally(() => this.#oneShotsLeft--), `generator ${method}()`);
+    this.#add(() => once().finally(() => this.#oneShotsLeft--), name);
   }
 
   /** Whether a one-shot generator is still running (or waits for `start`). */
@@ -58,7 +59,8 @@ export class SourceRunner {
 
   /** Registers a periodic task (`ctx.loop`). */
   addLoop(fn: (ctx: Context) => unknown, intervalMs: number): void {
-    this.#add(() => this.#repeat(() => this.#callPlain(fn, undefined), intervalMs), `loop ${fn.name || 'task'}`);
+    const name = `loop ${fn.name || 'task'}`;
+    this.#add(() => this.#repeat(() => this.#callPlain(fn, undefined), intervalMs, name), name);
   }
 
   /** Starts the sources registered so far; later ones start at once. */
@@ -83,9 +85,7 @@ export class SourceRunner {
       try {
         await run();
       } catch (err) {
-        if (this.isStopping && isCatenaeError(err, ErrorCode.Closed)) return;
-        this.#logger.error(`${name} failed: ${errorMessage(err)}`);
-        this.#onError(err instanceof Error ? err : new Error(String(err)));
+        this.#report(name, err);
       }
     };
     if (this.#hasStarted) this.#track(guarded);
@@ -103,12 +103,24 @@ export class SourceRunner {
     this.#emitter.scheduleFlush();
   }
 
-  async #repeat(once: () => Promise<void>, intervalMs: number): Promise<void> {
+  /** Runs `once` every `intervalMs` until stopped; a failing run is reported and the next one still comes. */
+  async #repeat(once: () => Promise<void>, intervalMs: number, name: string): Promise<void> {
     const signal = this.#abort.signal;
     while (!signal.aborted) {
-      await once();
+      try {
+        await once();
+      } catch (err) {
+        this.#report(name, err);
+      }
       await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
     }
+  }
+
+  /** Logs a source's failure and hands it to `--on-error` (which stops the link for `exit`). */
+  #report(name: string, err: unknown): void {
+    if (this.isStopping && isCatenaeError(err, ErrorCode.Closed)) return;
+    this.#logger.error(`${name} failed: ${errorMessage(err)}`);
+    this.#onError(err instanceof Error ? err : new Error(String(err)));
   }
 
   async #drain(items: Iterable<unknown> | AsyncIterable<unknown>, isAsync: boolean): Promise<void> {
