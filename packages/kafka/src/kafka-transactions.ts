@@ -13,7 +13,8 @@ type State = 'idle' | 'beginning' | 'open' | 'ending';
  *
  * librdkafka refuses a record produced outside a transaction, and node-rdkafka begins one on
  * libuv's thread pool: records produced between `begin()` and its answer are parked here and
- * handed to librdkafka once the transaction is open.
+ * handed to librdkafka once the transaction is open. Records sent while no transaction is open
+ * go through a second, idempotent producer: they are not part of any transaction.
  *
  * A link without inputs has no offsets to commit with its outputs: its producer is idempotent
  * (acks=all) but not transactional, and `init` resolves at once.
@@ -66,17 +67,17 @@ export class KafkaTransactions implements TransportTransactions {
   }
 
   /**
-   * Runs `produce` at once while a transaction is open, later if one is beginning; `fail` when
-   * none is, or when beginning failed.
+   * Routes one `produce` call: into the transaction while one is open (or, parked, once the one
+   * beginning is open; `fail` if beginning fails), else to `outside`, the idempotent producer of
+   * records sent while no transaction is open (a generator's, a loop's).
    */
-  whenOpen(produce: () => void, fail: (err: Error) => void): void {
-    if (this.#state === 'open' || !this.#isTransactional) return produce();
+  route(inside: () => void, outside: () => void, fail: (err: Error) => void): void {
+    if (this.#state === 'open' || !this.#isTransactional) return inside();
     if (this.#state === 'beginning') {
-      this.#parked.push(() => (this.#beginError === undefined ? produce() : fail(this.#beginError)));
+      this.#parked.push(() => (this.#beginError === undefined ? inside() : fail(this.#beginError)));
       return;
     }
-    const reason = `Kafka client "${this.#clientId}" produces in transactions (exactly-once mode): a record sent outside an input handler's transaction is refused`;
-    queueMicrotask(() => fail(new CatenaeError(ErrorCode.Delivery, reason)));
+    outside();
   }
 
   /** See `TransportTransactions.commit`: rejects with `CATENAE_BROKER`; the caller then aborts. */

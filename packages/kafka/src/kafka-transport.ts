@@ -49,6 +49,8 @@ export class KafkaTransport implements Transport {
   readonly #timeouts: KafkaTimeouts;
   #producer: Kafka.Producer | undefined;
   #batches: BatchProducer | undefined;
+  /** Transactional transports: the idempotent producer of records sent while no transaction is open. */
+  #outside: { producer: Kafka.Producer; batches: BatchProducer } | undefined;
   #consumer: BatchConsumer | undefined;
   #admin: Kafka.IAdminClient | undefined;
   #connecting: Promise<void> | undefined;
@@ -76,7 +78,7 @@ export class KafkaTransport implements Transport {
 
   /**
    * See `Transport.transactions`: present when created with `transactional`. A record produced
-   * outside a transaction then fails with `CATENAE_DELIVERY`.
+   * while no transaction is open then goes through a second, idempotent producer, in no transaction.
    */
   get transactions(): TransportTransactions | undefined {
     return this.#transactions;
@@ -140,7 +142,8 @@ export class KafkaTransport implements Transport {
     if (batches !== undefined && this.#closing === undefined) {
       const transactions = this.#transactions;
       if (transactions === undefined) return batches.produce(records, onAcked);
-      return transactions.whenOpen(() => batches.produce(records, onAcked), onAcked);
+      const outside = this.#outside?.batches ?? batches;
+      return transactions.route(() => batches.produce(records, onAcked), () => outside.produce(records, onAcked), onAcked);
     }
     const error =
       this.#closing !== undefined
@@ -162,8 +165,11 @@ export class KafkaTransport implements Transport {
   async flush(timeoutMs: number): Promise<void> {
     const batches = this.#batches;
     if (batches === undefined) return;
-    if (!(await batches.whenIdle(Date.now() + timeoutMs))) {
-      const n = batches.inFlight;
+    const deadline = Date.now() + timeoutMs;
+    const outside = this.#outside?.batches;
+    const idle = await Promise.all([batches.whenIdle(deadline), outside?.whenIdle(deadline) ?? true]);
+    if (!idle[0] || !idle[1]) {
+      const n = batches.inFlight + (outside?.inFlight ?? 0);
       throw new CatenaeError(ErrorCode.Delivery, `${n} record(s) not acknowledged by Kafka within ${timeoutMs} ms`);
     }
   }
@@ -177,25 +183,30 @@ export class KafkaTransport implements Transport {
   async #connect(): Promise<void> {
     const { connectTimeoutMs } = this.#timeouts;
     let producer: Kafka.Producer;
+    let outside: Kafka.Producer | undefined;
     let consumer: BatchConsumer | undefined;
     try {
-      const config = producerConfig(this.#input);
-      producer = new Kafka.Producer(config.global as Kafka.ProducerGlobalConfig, config.topic as Kafka.ProducerTopicConfig);
+      producer = createProducer(this.#input);
+      if (this.#input.transactional === true) outside = createProducer({ ...this.#input, transactional: false, idempotent: true });
       if (this.#input.groupId !== undefined) {
         consumer = new BatchConsumer({ ...this.#timeouts, clientId: this.#input.clientId, config: consumerConfig(this.#input) });
       }
     } catch (err) {
       throw new CatenaeError(ErrorCode.BadFlag, `Kafka client settings rejected: ${reasonOf(err)}`, { cause: err });
     }
-    producer.on('event.error', (err) => publishClientError(this.#input.clientId, 'producer', err));
-    producer.on('event.log', (event) => publishClientLog(this.#input.clientId, 'producer', event));
+    for (const client of outside === undefined ? [producer] : [producer, outside]) {
+      client.on('event.error', (err) => publishClientError(this.#input.clientId, 'producer', err));
+      client.on('event.log', (event) => publishClientLog(this.#input.clientId, 'producer', event));
+    }
     const results = await Promise.allSettled([
       connectClient(producer, connectTimeoutMs),
+      outside === undefined ? undefined : connectClient(outside, connectTimeoutMs),
       consumer === undefined ? undefined : connectClient(consumer.consumer, connectTimeoutMs),
     ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined || this.#closing !== undefined) {
       disconnectQuietly(producer);
+      if (outside !== undefined) disconnectQuietly(outside);
       if (consumer !== undefined) disconnectQuietly(consumer.consumer);
       if (failed === undefined) throw closedError('connect', this.#input.clientId);
       const seconds = connectTimeoutMs / 1000;
@@ -205,8 +216,10 @@ export class KafkaTransport implements Transport {
         { cause: failed.reason },
       );
     }
+    const pollIntervalMs = this.#input.lowLatency === true ? 1 : 5;
     this.#producer = producer;
-    this.#batches = new BatchProducer(producer, this.#input.lowLatency === true ? 1 : 5);
+    this.#batches = new BatchProducer(producer, pollIntervalMs);
+    if (outside !== undefined) this.#outside = { producer: outside, batches: new BatchProducer(outside, pollIntervalMs) };
     this.#consumer = consumer;
   }
 
@@ -216,24 +229,9 @@ export class KafkaTransport implements Transport {
     const { closeTimeoutMs } = this.#timeouts;
     const clientId = this.#input.clientId;
     if (this.#consumer !== undefined) await this.#consumer.close(closeTimeoutMs);
-    const producer = this.#producer;
-    const batches = this.#batches;
-    if (producer !== undefined && batches !== undefined) {
-      await batches.whenIdle(Date.now() + closeTimeoutMs);
-      batches.failPending(closedError('delivery', clientId));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, closeTimeoutMs);
-        try {
-          producer.disconnect(0, () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        } catch {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    }
+    const producers = this.#outside === undefined ? [] : [this.#outside];
+    if (this.#producer !== undefined && this.#batches !== undefined) producers.push({ producer: this.#producer, batches: this.#batches });
+    await Promise.all(producers.map(({ producer, batches }) => closeProducer(producer, batches, closeTimeoutMs, closedError('delivery', clientId))));
     try {
       this.#admin?.disconnect();
     } catch {
@@ -260,4 +258,27 @@ export class KafkaTransport implements Transport {
     }
     return new CatenaeError(ErrorCode.Broker, `Kafka client "${clientId}" cannot ${operation} before connect()`);
   }
+}
+
+function createProducer(input: ClientConfigInput): Kafka.Producer {
+  const config = producerConfig(input);
+  return new Kafka.Producer(config.global as Kafka.ProducerGlobalConfig, config.topic as Kafka.ProducerTopicConfig);
+}
+
+// Waits (bounded) for the producer's deliveries, fails what is left, then disconnects.
+async function closeProducer(producer: Kafka.Producer, batches: BatchProducer, timeoutMs: number, leftover: Error): Promise<void> {
+  await batches.whenIdle(Date.now() + timeoutMs);
+  batches.failPending(leftover);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    try {
+      producer.disconnect(0, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
 }
