@@ -1,8 +1,21 @@
-/** Polls `check` every 50 ms until it holds; rejects naming `what` after `timeoutMs`. */
+/**
+ * Polls `check` every 50 ms until it holds; rejects naming `what` after `timeoutMs`. A check that
+ * throws counts as "not yet" (a topic just created may have no leader for a moment); its last
+ * error is named on timeout.
+ */
 export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const reason = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

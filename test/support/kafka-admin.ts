@@ -76,7 +76,9 @@ export async function readTopic(topic: string, enough: (records: KeyedValue[]) =
  * record is acknowledged.
  */
 export async function produceKeyed(topic: string, count: number, keys: number, perSecond?: number): Promise<void> {
-  const producer = new Kafka.Producer({ 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000, partitioner: 'murmur2_random' } as Kafka.ProducerGlobalConfig);
+  // Idempotent: the source keeps each key's order even when the broker restarts under it.
+  const config = { 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000, partitioner: 'murmur2_random', 'enable.idempotence': true };
+  const producer = new Kafka.Producer(config as Kafka.ProducerGlobalConfig);
   await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(5);
   let acked = 0;
