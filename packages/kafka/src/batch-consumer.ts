@@ -16,9 +16,12 @@ interface FetchRequest {
 }
 
 // A poll made only to serve librdkafka's callbacks (commit answers, rebalances) while the
-// runtime is not fetching: short, and what it reads is held for the next fetch.
+// runtime is not fetching: short, and what it reads is held for the next fetch. It starts on a
+// later turn, so a runtime that fetches again at once (the usual case) never waits behind it,
+// and it reads one record at most: node-rdkafka's consume(n) waits up to its timeout for *each*
+// record, so consume(1000, 10) kept a fetch waiting while a busy stream filled it (up to 200 ms
+// at 5k records/s). See native-bench/RESULTS.md for the latency before and after.
 const SERVICE_WAIT_MS = 10;
-const SERVICE_MAX = 1000;
 
 /** How a {@link BatchConsumer} is set up. */
 export interface BatchConsumerOptions {
@@ -52,6 +55,7 @@ export class BatchConsumer {
   // Bumped by pause and revoke: a batch read before the change is filtered before it is handed out.
   #epoch = 0;
   #busy = false;
+  #isServiceScheduled = false;
   #waiting: FetchRequest[] = [];
   #subscribed = false;
   #closing = false;
@@ -227,21 +231,30 @@ export class BatchConsumer {
     this.#next();
   }
 
-  // After a consume: serve a fetch that waited for it, else poll for librdkafka's callbacks if
-  // a commit answer or a rebalance is due.
+  // After a consume: serve a fetch that waited for it, else (on a later turn, if no fetch came
+  // meanwhile) poll for librdkafka's callbacks if a commit answer or a rebalance is due.
   #next(): void {
     while (!this.#busy && this.#waiting.length > 0) {
       const request = this.#waiting.shift()!;
       this.fetch(request.max, request.waitMs, request.done);
     }
-    if (this.#busy) return;
-    const due = this.#commits.size > 0 || this.#rebalance.isRevoking || (this.#closing && !this.#closed);
-    if (!due || this.#closed) return;
+    if (this.#busy || this.#isServiceScheduled || !this.#isServiceDue()) return;
+    this.#isServiceScheduled = true;
+    setImmediate(this.#servicePoll);
+  }
+
+  #isServiceDue(): boolean {
+    return !this.#closed && (this.#commits.size > 0 || this.#rebalance.isRevoking || this.#closing);
+  }
+
+  readonly #servicePoll = (): void => {
+    this.#isServiceScheduled = false;
+    if (this.#busy || !this.#isServiceDue()) return;
     this.#busy = true;
     const epoch = this.#epoch;
     try {
       this.consumer.setDefaultConsumeTimeout(SERVICE_WAIT_MS);
-      this.consumer.consume(SERVICE_MAX, (err, messages) => {
+      this.consumer.consume(1, (err, messages) => {
         this.#busy = false;
         if (err) publishClientError(this.#clientId, 'consumer', err);
         else if (messages.length > 0) {
@@ -254,7 +267,7 @@ export class BatchConsumer {
       this.#busy = false;
       publishClientError(this.#clientId, 'consumer', err);
     }
-  }
+  };
 
   // A batch read before a pause or a revoke: records of revoked partitions are dropped, those
   // of paused ones held; the rest is returned.
