@@ -9,7 +9,7 @@
 // Throughput is electrons / (go -> sink done); CPU per electron sums every stage process's
 // user+system time over the same span (/proc; a source that ended reports its own at exit).
 // Latency runs send at fixed rates with a send stamp; the sink reports percentiles per rate.
-// Usage: node native-bench/pipeline.bench.mjs [throughput|latency] [variant...]
+// Usage: [BENCH_COUNT=n] [BENCH_PROFILE_DIR=dir] node native-bench/pipeline.bench.mjs [throughput|latency] [variant...]
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -36,13 +36,13 @@ export function brokerPid(port) {
   }
 }
 
-function stagesOf(variant, names, env, extraArgs) {
+function stagesOf(variant, names, env, extraArgs, mapFlags) {
   const { source, mapped, mapGroup, sinkGroup, brokers } = names;
   if (variant === 'raw' || variant === 'kafkajs') {
     const file = here(`pipeline/${variant}.mjs`);
     return [
       new BenchProcess(`${variant}-sink`, [file, 'sink'], { ...env, BENCH_IN: mapped, BENCH_GROUP: sinkGroup }),
-      new BenchProcess(`${variant}-map`, [file, 'map'], { ...env, BENCH_IN: source, BENCH_OUT: mapped, BENCH_GROUP: mapGroup }),
+      new BenchProcess(`${variant}-map`, [...mapFlags, file, 'map'], { ...env, BENCH_IN: source, BENCH_OUT: mapped, BENCH_GROUP: mapGroup }),
       new BenchProcess(`${variant}-source`, [file, 'source'], { ...env, BENCH_OUT: source }),
     ];
   }
@@ -50,7 +50,7 @@ function stagesOf(variant, names, env, extraArgs) {
   if (variant === 'catenae') {
     return [
       new BenchProcess('catenae-sink', [CLI, 'run', here('links/pipeline-sink.mjs'), '-k', brokers, '-i', mapped, '-g', sinkGroup, ...common], env),
-      new BenchProcess('catenae-map', [CLI, 'run', here('links/pipeline-map.mjs'), '-k', brokers, '-i', source, '-o', mapped, '-g', mapGroup, ...common], env),
+      new BenchProcess('catenae-map', [...mapFlags, CLI, 'run', here('links/pipeline-map.mjs'), '-k', brokers, '-i', source, '-o', mapped, '-g', mapGroup, ...common], env),
       new BenchProcess('catenae-source', [CLI, 'run', here('links/pipeline-source.mjs'), '-k', brokers, '-o', source, ...common], env),
     ];
   }
@@ -71,9 +71,10 @@ async function untilReady(variant, stages) {
 
 /**
  * One run of one variant. `settings`: { mode, count, rates, phaseMs, warmupMs }; `brokers`;
- * `brokerPid` (optional). Resolves to { rate, cpuNsPerElectron, brokerCpuNsPerElectron, latency }.
+ * `brokerPid` (optional); `mapFlags`: node flags of the map stage's process (e.g. --cpu-prof).
+ * Resolves to { rate, cpuNsPerElectron, stageCpuNsPerElectron, brokerCpuNsPerElectron, latency }.
  */
-export async function runPipeline(variant, settings, { brokers, brokerPid: javaPid, latencyConfig = LOW_LATENCY_CONFIG }) {
+export async function runPipeline(variant, settings, { brokers, brokerPid: javaPid, latencyConfig = LOW_LATENCY_CONFIG, mapFlags = [] }) {
   const tag = `${variant}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
   const names = { brokers, source: `bench_src_${tag}`, mapped: `bench_map_${tag}`, mapGroup: `bench_map_${tag}`, sinkGroup: `bench_sink_${tag}` };
   const isKafka = variant !== 'embedded';
@@ -90,7 +91,7 @@ export async function runPipeline(variant, settings, { brokers, brokerPid: javaP
   if (settings.mode === 'latency' && variant === 'catenae') {
     for (const [key, value] of Object.entries(latencyConfig)) extraArgs.push('--kafka-config', `${key}=${value}`);
   }
-  const stages = stagesOf(variant, names, env, extraArgs);
+  const stages = stagesOf(variant, names, env, extraArgs, mapFlags);
   const sink = stages[0];
   const source = stages[stages.length - 1];
   try {
@@ -104,12 +105,15 @@ export async function runPipeline(variant, settings, { brokers, brokerPid: javaP
     const seconds = (performance.now() - started) / 1000;
     // A source that already ended reports its CPU at exit: give it a moment to be gone or seen.
     if (source.exitCode !== undefined) await source.exited;
-    const cpuUs = stages.reduce((sum, p, i) => sum + ((p.cpuUs() ?? NaN) - cpuBefore[i]), 0);
+    const stageUs = stages.map((p, i) => (p.cpuUs() ?? NaN) - cpuBefore[i]);
+    const cpuUs = stageUs.reduce((a, b) => a + b, 0);
     const brokerUs = brokerBefore === undefined ? NaN : procCpuUs(javaPid) - brokerBefore;
     const n = done.received;
     return {
       rate: n / seconds,
       cpuNsPerElectron: (cpuUs * 1000) / n,
+      // sink, map, source (one process for the embedded variant)
+      stageCpuNsPerElectron: stageUs.map((us) => (us * 1000) / n),
       brokerCpuNsPerElectron: (brokerUs * 1000) / n,
       latency: done.latency,
     };
@@ -125,8 +129,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.KAFKA_PORT ?? 9092);
   const brokers = `127.0.0.1:${port}`;
   const settings = { mode, count: Number(process.env.BENCH_COUNT ?? 200_000), rates: [1000, 5000, 10000], phaseMs: 5000, warmupMs: 1000 };
+  // BENCH_PROFILE_DIR: profile the map stage (node --cpu-prof), for profile-summary.mjs.
+  const mapFlags = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
   for (const variant of variants.length > 0 ? variants : mode === 'latency' ? ['raw', 'catenae'] : VARIANTS) {
-    const result = await runPipeline(variant, settings, { brokers, brokerPid: brokerPid(port) });
+    const result = await runPipeline(variant, settings, { brokers, brokerPid: brokerPid(port), mapFlags });
     console.log(variant, JSON.stringify(result));
   }
 }

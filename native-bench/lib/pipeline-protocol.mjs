@@ -5,7 +5,7 @@
 // Latency values carry their send time: 16 decimal digits of process.hrtime (CLOCK_MONOTONIC,
 // the same clock in every process of the machine), one phase character ('w' = warm-up, not
 // counted; '0'.. = the index of the rate), then filler up to 100 bytes.
-import { writeSync } from 'node:fs';
+import { writeFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from './stats.mjs';
@@ -85,18 +85,24 @@ export class LatencyRecorder {
   constructor(settings) {
     this.rates = settings.rates;
     this.#phases = settings.rates.map(() => []);
+    this.#sends = settings.rates.map(() => []);
   }
+
+  #sends;
 
   /** Records one value (a string or bytes) received at `now` (nanoseconds). */
   record(value, now) {
     const text = typeof value === 'string' ? value : value.toString('latin1', 0, STAMP_DIGITS + 1);
     const phase = text.charCodeAt(STAMP_DIGITS) - 48;
     if (phase < 0 || phase > 9) return;
-    this.#phases[phase]?.push(now - Number(text.slice(0, STAMP_DIGITS)));
+    const sent = Number(text.slice(0, STAMP_DIGITS));
+    this.#phases[phase]?.push(now - sent);
+    this.#sends[phase]?.push(sent);
   }
 
-  /** Per rate: samples and p50/p99/p99.9/max in milliseconds. */
+  /** Per rate: samples and p50/p99/p99.9/max in milliseconds. BENCH_LATENCY_DUMP=file also writes every sample (send time and latency, ns) as JSON. */
   summary() {
+    if (process.env.BENCH_LATENCY_DUMP) writeFileSync(process.env.BENCH_LATENCY_DUMP, JSON.stringify({ rates: this.rates, sends: this.#sends, phases: this.#phases }));
     return this.#phases.map((samples, i) => {
       const sorted = Float64Array.from(samples).sort();
       const ms = (p) => percentile(sorted, p) / 1e6;

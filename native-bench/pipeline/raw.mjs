@@ -60,13 +60,15 @@ async function fetchBatch(consumer, max, waitMs) {
   return first.concat(await consume(consumer, max - 1, 0));
 }
 
-// False when librdkafka's queue is full: the caller waits and tries again.
+// False when librdkafka's queue is full: the caller waits and tries again. Even without delivery
+// reports librdkafka frees the queue's room only when polled.
 function produce(producer, topic, value) {
   try {
     producer.produce(topic, null, value, null);
     return true;
   } catch (err) {
     if (err.code !== QUEUE_FULL) throw err;
+    producer.poll();
     return false;
   }
 }
