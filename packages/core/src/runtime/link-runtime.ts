@@ -2,7 +2,9 @@ import type { Logger } from 'winston';
 import { ElectronCodec } from '../codec/electron-codec.js';
 import { CatenaeError, ErrorCode } from '../errors.js';
 import type { LinkDefinition } from '../registry/link-definition.js';
-import type { PartitionOffset, RawRecord, TopicPartition } from '../transport/records.js';
+import type { RawRecord, TopicPartition } from '../transport/records.js';
+import { describePartitions, nextOffsets } from './partition-offsets.js';
+import { sendRecord } from './send-record.js';
 import type { Transport, TransportFactory } from '../transport/transport.js';
 import { CommitTracker } from './commit-tracker.js';
 import { ConsumeLoop } from './consume-loop.js';
@@ -214,13 +216,18 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#stopping ??= Promise.resolve({ ok: false, reason: err.message, error: err });
     clearInterval(this.#commitTimer);
     await Promise.all([this.#sources.stop(), this.#consumeLoop.stop()]);
-    await withDeadline(this.#rpc.stop(), 5000);
-    await this.#pool?.stop(5000);
+    await this.#release(5000);
+    this.#resolveDone(await this.#stopping);
+  }
+
+  /** Stops the workers, RPC, stores and clients, each bounded by `ms`; the last step of every stop. */
+  async #release(ms: number): Promise<void> {
+    await this.#pool?.stop(ms);
+    await withDeadline(this.#rpc.stop(), ms);
     await closeStores(this.ctx, this.#logger);
-    await withDeadline(this.#transport.close(), 5000);
+    await withDeadline(this.#transport.close(), ms);
     this.#stopErrorLog();
     this.#publishState('stopped');
-    this.#resolveDone(await this.#stopping);
   }
 
   /**
@@ -268,23 +275,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   send(value: unknown, topic: string | undefined, options: SendOptions | undefined): Promise<void> | undefined {
     if (this.#stopping && !this.#isDraining) throw new CatenaeError(ErrorCode.Closed, `link ${this.name} is stopped`);
-    const record = this.#dispatcher.encode(value, topic);
-    if (options?.onDelivered === undefined && !options?.sync) {
-      this.#emitter.push(record);
-      this.#emitter.scheduleFlush();
-      return undefined;
-    }
-    if (!options.sync) {
-      this.#emitter.pushWithCallback(record, options.onDelivered!);
-      return undefined;
-    }
-    return new Promise((resolve, reject) => {
-      this.#emitter.pushWithCallback(record, (err) => {
-        options.onDelivered?.(err);
-        if (err) reject(err);
-        else resolve();
-      });
-    });
+    return sendRecord(this.#emitter, this.#dispatcher.encode(value, topic), options);
   }
 
   get rpc(): RpcClient {
@@ -323,7 +314,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#transport.subscribe(topics, {
       onAssigned: (partitions) => {
         for (const tp of partitions) this.#assignment.set(`${tp.topic}\u0000${tp.partition}`, tp);
-        this.#logger.info(`assigned ${describe(partitions)}`);
+        this.#logger.info(`assigned ${describePartitions(partitions)}`);
         if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'assigned', partitions });
         this.#selector.onAssigned([...this.#assignment.values()]);
       },
@@ -334,7 +325,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   async #revoked(partitions: TopicPartition[]): Promise<void> {
-    this.#logger.debug(`revoking ${describe(partitions)}`);
+    this.#logger.debug(`revoking ${describePartitions(partitions)}`);
     if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'revoked', partitions });
     await withDeadline(this.#emitter.whenIdle(), REVOKE_DRAIN_MS);
     await this.commitNow();
@@ -399,25 +390,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         this.#logger.error(`finish() failed: ${errorMessage(err)}`);
       }
     }
-    await this.#pool?.stop(Math.max(left(), 1000));
-    await withDeadline(this.#rpc.stop(), Math.max(left(), 1000));
-    await closeStores(this.ctx, this.#logger);
-    await withDeadline(this.#transport.close(), Math.max(left(), 1000)).catch(() => undefined);
-    this.#stopErrorLog();
-    this.#publishState('stopped');
+    await this.#release(Math.max(left(), 1000));
     this.#logger.info('stopped');
     this.#resolveDone(exit);
     return exit;
   }
-}
-
-/** The next-to-read offset of every partition in a batch. */
-function nextOffsets(records: readonly RawRecord[]): PartitionOffset[] {
-  const next = new Map<string, PartitionOffset>();
-  for (const { topic, partition, offset } of records) next.set(`${topic}\u0000${partition}`, { topic, partition, offset: offset + 1 });
-  return [...next.values()];
-}
-
-function describe(partitions: readonly TopicPartition[]): string {
-  return partitions.map(({ topic, partition }) => `${topic}[${partition}]`).join(', ') || 'nothing';
 }
