@@ -90,16 +90,27 @@ export async function deleteTopics(brokers, topics) {
   admin.disconnect();
 }
 
+/**
+ * A partition's high watermark, asked again while the broker answers with a transient error (a
+ * leader still being elected on a loaded machine says "Not leader for partition" for a moment).
+ */
+async function highWatermark(consumer, topic, partition) {
+  for (const deadline = Date.now() + 30_000; ; ) {
+    try {
+      return await new Promise((resolve, reject) => consumer.queryWatermarkOffsets(topic, partition, 5000, (err, w) => (err ? reject(err) : resolve(w.highOffset))));
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 /** The sum of a topic's high watermarks (records written so far, on a fresh topic). */
 export async function countRecords(brokers, topic, partitions) {
   const consumer = new Kafka.KafkaConsumer({ 'metadata.broker.list': brokers, 'group.id': `count_${Math.random().toString(36).slice(2)}` }, {});
   await new Promise((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
   try {
-    const highs = await Promise.all(
-      Array.from({ length: partitions }, (_, partition) =>
-        new Promise((resolve, reject) => consumer.queryWatermarkOffsets(topic, partition, 5000, (err, w) => (err ? reject(err) : resolve(w.highOffset)))),
-      ),
-    );
+    const highs = await Promise.all(Array.from({ length: partitions }, (_, partition) => highWatermark(consumer, topic, partition)));
     return highs.reduce((a, b) => a + b, 0);
   } finally {
     await new Promise((resolve) => consumer.disconnect(resolve));
