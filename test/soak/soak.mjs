@@ -13,7 +13,10 @@
 // Flags: --kafka host:port (KAFKA_BOOTSTRAP, else 127.0.0.1:9092), --rate N (5000), --duration-s S (600),
 // --warmup-s S (120), --scrape-s S (10), --max-growth F (0.10), --no-write, --no-memory-check, --json FILE,
 // --own-broker [--own-broker-port P (39092)]: run on a broker of its own (temporary data dir, stopped and
-// removed at the end), away from a shared one that other tests may stop or load.
+// removed at the end), away from a shared one that other tests may stop or load; --v8-default: leave
+// V8's young generation free to resize (by default the links get --min-semi-space-size=16
+// --max-semi-space-size=16: V8 otherwise grows and shrinks it in steps of 16 MB over minutes, which
+// on a 100-MB process reads as 16% growth or shrinkage of RSS).
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +46,9 @@ const options = {
   checkMemory: !argv.includes('--no-memory-check'),
   json: flag('json', undefined),
   ownBroker: argv.includes('--own-broker'),
+  pinYoungGeneration: !argv.includes('--v8-default'),
 };
+const YOUNG_GENERATION = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
 
 let ownBroker;
 if (options.ownBroker) {
@@ -73,7 +78,8 @@ const freePort = () =>
 
 /** A `catenae run` process, its stderr kept line by line. */
 function run(name, file, args, port) {
-  const child = spawn(process.execPath, [BIN, 'run', here(`./links/${file}`), '-k', options.kafka, '--metrics-port', String(port), '--log-level', 'warn', ...args], {
+  // V8 flags go on node's command line: NODE_OPTIONS refuses them.
+  const child = spawn(process.execPath, [...(options.pinYoungGeneration ? YOUNG_GENERATION : []), BIN, 'run', here(`./links/${file}`), '-k', options.kafka, '--metrics-port', String(port), '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'inherit', 'pipe'],
     env: { ...process.env },
   });
@@ -278,6 +284,7 @@ if (options.write) {
     `scrape and, sampled by a 10-ms timer, includes those 10 ms: an idle process shows about 10 ms).`,
     `Memory: the peak RSS of the last ${windowS} s against the peak over ${options.warmupS - windowS}-${options.warmupS + windowS} s (around the end of a ${options.warmupS}-s warm-up), the same peaks of native memory`,
     `(RSS minus V8's committed heap minus Buffers) and of V8's committed heap, and the least-squares trend of RSS after warm-up.`,
+    `V8's young generation ${options.pinYoungGeneration ? `pinned in the links (\`node ${YOUNG_GENERATION.join(' ')}\`)` : 'left to resize (--v8-default)'}.`,
     `Machine: ${summary.cpus} CPUs shared with the broker and whatever else ran (1-min load average during the run: median ${fixed(summary.loadAverage.median)}, max ${fixed(summary.loadAverage.max)}), Node ${summary.node}.`,
     '',
     ...table,
