@@ -15,6 +15,13 @@ describe('producerConfig', () => {
     assert.equal(global['linger.ms'], 5);
   });
 
+  it('reports failed records only, except to a transactional producer, which reports each', () => {
+    assert.equal(producerConfig(base).global['delivery.report.only.error'], true);
+    const transactional = producerConfig({ ...base, transactional: true }).global;
+    assert.equal(transactional['delivery.report.only.error'], undefined);
+    assert.equal(transactional['dr_cb'], true);
+  });
+
   it('lowLatency sends at once; idempotent asks for acks from all replicas', () => {
     assert.equal(producerConfig({ ...base, lowLatency: true }).global['linger.ms'], 0);
     const { global, topic } = producerConfig({ ...base, idempotent: true });

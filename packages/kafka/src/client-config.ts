@@ -60,7 +60,10 @@ export function producerConfig(input: ClientConfigInput): ClientConfig {
   }
   // Stable for a link instance (its uid), so a restarted instance fences its predecessor and
   // aborts the transaction that one left open.
-  const fixed: RdkafkaConfig = input.transactional === true ? { dr_cb: true, 'transactional.id': `catenae-${input.clientId}` } : { dr_cb: true };
+  // Outside a transaction librdkafka reports failed records only: FlushProducer acknowledges
+  // batches by rounds of flushes, not by a report per record.
+  const fixed: RdkafkaConfig =
+    input.transactional === true ? { dr_cb: true, 'transactional.id': `catenae-${input.clientId}` } : { dr_cb: true, 'delivery.report.only.error': true };
   return split(defaults, input.config, fixed);
 }
 

@@ -14,6 +14,7 @@ import {
 import Kafka from 'node-rdkafka';
 import { BatchConsumer } from './batch-consumer.js';
 import { BatchProducer } from './batch-producer.js';
+import { FlushProducer } from './flush-producer.js';
 import { adminConfig, consumerConfig, producerConfig, type ClientConfigInput } from './client-config.js';
 import { connectClient, disconnectQuietly } from './connect-client.js';
 import { publishClientError, publishClientLog } from './diagnostics.js';
@@ -48,9 +49,9 @@ export class KafkaTransport implements Transport {
   readonly #input: ClientConfigInput;
   readonly #timeouts: KafkaTimeouts;
   #producer: Kafka.Producer | undefined;
-  #batches: BatchProducer | undefined;
+  #batches: BatchProducer | FlushProducer | undefined;
   /** Transactional transports: the idempotent producer of records sent while no transaction is open. */
-  #outside: { producer: Kafka.Producer; batches: BatchProducer } | undefined;
+  #outside: { producer: Kafka.Producer; batches: FlushProducer } | undefined;
   #consumer: BatchConsumer | undefined;
   #admin: Kafka.IAdminClient | undefined;
   #connecting: Promise<void> | undefined;
@@ -218,8 +219,10 @@ export class KafkaTransport implements Transport {
     }
     const pollIntervalMs = this.#input.lowLatency === true ? 1 : 5;
     this.#producer = producer;
-    this.#batches = new BatchProducer(producer, pollIntervalMs);
-    if (outside !== undefined) this.#outside = { producer: outside, batches: new BatchProducer(outside, pollIntervalMs) };
+    // Per-record delivery reports only where a transaction needs them; elsewhere rounds of flushes
+    // acknowledge batches at a fraction of the cost (see FlushProducer).
+    this.#batches = this.#input.transactional === true ? new BatchProducer(producer, pollIntervalMs) : new FlushProducer(producer);
+    if (outside !== undefined) this.#outside = { producer: outside, batches: new FlushProducer(outside) };
     this.#consumer = consumer;
   }
 
@@ -229,7 +232,7 @@ export class KafkaTransport implements Transport {
     const { closeTimeoutMs } = this.#timeouts;
     const clientId = this.#input.clientId;
     if (this.#consumer !== undefined) await this.#consumer.close(closeTimeoutMs);
-    const producers = this.#outside === undefined ? [] : [this.#outside];
+    const producers: { producer: Kafka.Producer; batches: BatchProducer | FlushProducer }[] = this.#outside === undefined ? [] : [this.#outside];
     if (this.#producer !== undefined && this.#batches !== undefined) producers.push({ producer: this.#producer, batches: this.#batches });
     await Promise.all(producers.map(({ producer, batches }) => closeProducer(producer, batches, closeTimeoutMs, closedError('delivery', clientId))));
     try {
@@ -266,7 +269,7 @@ function createProducer(input: ClientConfigInput): Kafka.Producer {
 }
 
 // Waits (bounded) for the producer's deliveries, fails what is left, then disconnects.
-async function closeProducer(producer: Kafka.Producer, batches: BatchProducer, timeoutMs: number, leftover: Error): Promise<void> {
+async function closeProducer(producer: Kafka.Producer, batches: BatchProducer | FlushProducer, timeoutMs: number, leftover: Error): Promise<void> {
   await batches.whenIdle(Date.now() + timeoutMs);
   batches.failPending(leftover);
   await new Promise<void>((resolve) => {
