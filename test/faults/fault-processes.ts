@@ -1,23 +1,30 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import { CatenaeProcess } from '../support/catenae-process.js';
 
 /**
  * The `catenae run` processes of one fault test file, started from test/faults/fixtures; any
  * still running when the file's tests end are killed, so a failed test leaves nothing behind.
+ * With `FAULT_LOGS=<dir>`, each process's output is written there (`<fixture>-<n>.log`).
  */
 export class FaultProcesses {
-  readonly #running: CatenaeProcess[] = [];
+  readonly #running: (CatenaeProcess & { fixture: string })[] = [];
 
   constructor() {
     after(() => {
-      for (const process of this.#running) if (process.child.exitCode === null && process.child.signalCode === null) process.child.kill('SIGKILL');
+      for (const run of this.#running) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+      const dir = process.env.FAULT_LOGS;
+      if (dir === undefined) return;
+      mkdirSync(dir, { recursive: true });
+      this.#running.forEach((run, i) => writeFileSync(join(dir, `${run.fixture}-${Date.now()}-${i}.log`), [...run.stdout, ...run.stderr].join('\n')));
     });
   }
 
   /** `catenae run fixtures/<fixture> -k KAFKA ...args`. */
   run(fixture: string, args: string[], env?: NodeJS.ProcessEnv): CatenaeProcess {
-    const process = CatenaeProcess.run(fixture, args, env, 'faults');
-    this.#running.push(process);
-    return process;
+    const run = CatenaeProcess.run(fixture, args, env, 'faults');
+    this.#running.push(Object.assign(run, { fixture }));
+    return run;
   }
 }
