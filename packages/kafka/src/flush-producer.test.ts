@@ -62,12 +62,24 @@ describe('FlushProducer', () => {
     assert.equal(producer.inFlight, 0);
   });
 
-  it('batches handed in during a flush go together in the next round, in order', async () => {
+  it('a few records produced during a flush go out at once and are acknowledged by the next flush', async () => {
     const { fake, producer } = setup();
-    const results = await Promise.all([acked(producer, records(0, 2)), acked(producer, records(2, 2)), acked(producer, records(4, 2))]);
-    assert.deepEqual(results, [null, null, null]);
-    assert.deepEqual(fake.flushes, [2, 4], 'the first batch alone, then the two that waited');
-    assert.deepEqual(fake.delivered, ['0', '1', '2', '3', '4', '5']);
+    const order: number[] = [];
+    const first = acked(producer, records(0, 2)).then(() => order.push(1));
+    const second = acked(producer, records(2, 2)).then(() => order.push(2));
+    assert.deepEqual(fake.queue, ['0', '1', '2', '3'], 'the second batch did not wait for the first flush');
+    await Promise.all([first, second]);
+    assert.deepEqual(order, [1, 2]);
+    assert.deepEqual(fake.flushes, [4, 0], 'the second flush covers what the first let through');
+  });
+
+  it('past eagerMax records, batches produced during a flush wait and go as the next round, in order', async () => {
+    const fake = new FakeProducer(1000);
+    const producer = new FlushProducer(fake as unknown as Kafka.Producer, { eagerMax: 3 });
+    const results = await Promise.all([acked(producer, records(0, 2)), acked(producer, records(2, 2)), acked(producer, records(4, 1)), acked(producer, records(5, 2))]);
+    assert.deepEqual(results, [null, null, null, null]);
+    assert.deepEqual(fake.flushes, [5, 2], 'the first round, the 3 records let through, then the batch that waited');
+    assert.deepEqual(fake.delivered, ['0', '1', '2', '3', '4', '5', '6']);
   });
 
   it('a full local queue leaves the rest for the next round: nothing lost, order kept', async () => {
@@ -78,16 +90,23 @@ describe('FlushProducer', () => {
     assert.ok(await producer.whenIdle(Date.now() + 1000));
   });
 
-  it('a failed record fails every batch of its round (and the batch it cut short), not the rounds after', async () => {
+  it('a failed record fails the batches its flush covers (and the one it cut short), not the rounds after', async () => {
     const { fake, producer } = setup(5);
     fake.failing.add('3');
-    const first = acked(producer, records(0, 2));
-    const second = acked(producer, records(2, 8)); // 2..6 fit beside nothing else: cut short at the queue
+    assert.equal(await acked(producer, records(0, 2)), null);
+    const second = acked(producer, records(2, 8)); // 2..6 fill the queue: cut short
     const third = acked(producer, records(10, 2));
-    const [a, b, c] = await Promise.all([first, second, third]);
-    assert.equal(a, null, 'the first round held 0 and 1 only');
+    const [b, c] = await Promise.all([second, third]);
     assert.equal((b as { code?: string } | null)?.code, ErrorCode.Delivery);
     assert.equal(c, null);
+  });
+
+  it('a failure fails what a flush let through meanwhile too: it may be the failed record', async () => {
+    const { fake, producer } = setup();
+    fake.failing.add('1');
+    const [a, b] = await Promise.all([acked(producer, records(0, 2)), acked(producer, records(2, 2))]);
+    assert.equal((a as { code?: string } | null)?.code, ErrorCode.Delivery);
+    assert.equal((b as { code?: string } | null)?.code, ErrorCode.Delivery);
   });
 
   it('whenIdle waits for every round; failPending settles what is left', async () => {

@@ -16,28 +16,39 @@ interface Batch {
 // reports off, nothing wakes it when the last record is acknowledged, so a long flush returns up
 // to 10 ms late; 1 ms steps return within about a millisecond.
 const FLUSH_STEP_MS = 1;
+// Records a flush in progress lets through to librdkafka at once (they are acknowledged by the
+// next flush): a sparse stream then leaves without waiting for the round before it, while a busy
+// one, past this many, waits and goes as the next round, so a flush always ends.
+const DEFAULT_EAGER_MAX = 1000;
 
 /**
  * Produces batches on one node-rdkafka producer whose successful deliveries are not reported
  * (`delivery.report.only.error=true`): a delivery report costs a JS object, an event and a
  * persistent handle per record, about 2.5 µs, more than the rest of a forwarding link.
  *
- * Works in rounds: the records of every batch waiting go to librdkafka together, then `flush()`
- * waits until librdkafka holds none, and those batches are acknowledged. Batches handed in during
- * a round wait for the next one, so order is kept and a round's acknowledgement covers exactly
- * its records. A failed record (librdkafka still reports failures) fails every batch of its
- * round. A full local queue leaves the rest of a batch for the next round.
+ * Works in rounds of `flush()`: a flush ends once librdkafka holds no record, so it acknowledges
+ * every batch handed to librdkafka before it began. Batches produced while a flush runs go to
+ * librdkafka at once up to `eagerMax` records (acknowledged by the next flush), and wait in order
+ * beyond that. A failed record (librdkafka still reports failures) fails every batch its flush
+ * covers. A full local queue leaves the rest of a batch for the next round.
  */
 export class FlushProducer {
   readonly #producer: Kafka.Producer;
-  #waiting: Batch[] = [];
+  readonly #eagerMax: number;
+  /** Handed over before the running flush began: acknowledged when it ends. */
   #round: Batch[] = [];
+  /** Handed over while the running flush runs: acknowledged by the next one. */
+  #eager: Batch[] = [];
+  #eagerRecords = 0;
+  /** Not (completely) handed over yet, in order. */
+  #waiting: Batch[] = [];
   #isFlushing = false;
   #failure: Error | null = null;
   #idle: Array<() => void> = [];
 
-  constructor(producer: Kafka.Producer) {
+  constructor(producer: Kafka.Producer, options: { eagerMax?: number } = {}) {
     this.#producer = producer;
+    this.#eagerMax = options.eagerMax ?? DEFAULT_EAGER_MAX;
     producer.on('delivery-report', (err, report) => {
       if (err) this.#failure ??= deliveryError(report.topic, err);
     });
@@ -46,8 +57,7 @@ export class FlushProducer {
   /** Records handed in and not acknowledged yet. */
   get inFlight(): number {
     let n = 0;
-    for (const batch of this.#round) n += batch.records.length;
-    for (const batch of this.#waiting) n += batch.records.length;
+    for (const list of [this.#round, this.#eager, this.#waiting]) for (const batch of list) n += batch.records.length;
     return n;
   }
 
@@ -57,8 +67,17 @@ export class FlushProducer {
       queueMicrotask(() => onAcked(null));
       return;
     }
-    this.#waiting.push({ records, next: 0, onAcked });
-    if (!this.#isFlushing) this.#startRound();
+    const batch: Batch = { records, next: 0, onAcked };
+    if (!this.#isFlushing) {
+      this.#waiting.push(batch);
+      return this.#startRound();
+    }
+    if (this.#waiting.length === 0 && this.#eagerRecords + records.length <= this.#eagerMax && this.#handOver(batch)) {
+      this.#eager.push(batch);
+      this.#eagerRecords += records.length;
+    } else {
+      this.#waiting.push(batch);
+    }
   }
 
   /**
@@ -78,41 +97,48 @@ export class FlushProducer {
 
   /** Fails every batch not yet acknowledged: called once the producer is gone. */
   failPending(error: Error): void {
-    const batches = [...this.#round, ...this.#waiting];
+    const batches = [...this.#round, ...this.#eager, ...this.#waiting];
     this.#round = [];
+    this.#eager = [];
+    this.#eagerRecords = 0;
     this.#waiting = [];
     for (const batch of batches) batch.onAcked(error);
     this.#settleIdle();
   }
 
   #isIdle(): boolean {
-    return !this.#isFlushing && this.#waiting.length === 0;
+    return !this.#isFlushing && this.#waiting.length === 0 && this.#eager.length === 0;
   }
 
-  #startRound(): void {
-    this.#isFlushing = true;
+  // Hands a batch's records to librdkafka from `next` on; false when its local queue filled up
+  // first (`next` then says where to go on).
+  #handOver(batch: Batch): boolean {
     const producer = this.#producer;
-    const waiting = this.#waiting;
-    const round: Batch[] = [];
-    while (waiting.length > 0) {
-      const batch = waiting[0]!;
-      const { records } = batch;
-      let i = batch.next;
-      for (; i < records.length; i++) {
-        const r = records[i]!;
-        try {
-          // partition undefined: librdkafka's partitioner picks it. No opaque: nothing to match.
-          producer.produce(r.topic, r.partition, r.value, r.key, r.timestamp, undefined, r.headers);
-        } catch (err) {
-          if (rdkafkaCode(err) === RdkafkaCode.QueueFull) break;
-          this.#failure ??= deliveryError(r.topic, err);
-        }
+    const { records } = batch;
+    let i = batch.next;
+    for (; i < records.length; i++) {
+      const r = records[i]!;
+      try {
+        // partition undefined: librdkafka's partitioner picks it. No opaque: nothing to match.
+        producer.produce(r.topic, r.partition, r.value, r.key, r.timestamp, undefined, r.headers);
+      } catch (err) {
+        if (rdkafkaCode(err) === RdkafkaCode.QueueFull) break;
+        this.#failure ??= deliveryError(r.topic, err);
       }
-      batch.next = i;
-      if (i < records.length) break; // the local queue is full: the rest goes next round
-      round.push(waiting.shift()!);
     }
+    batch.next = i;
+    return i === records.length;
+  }
+
+  // The batches the last flush let through are covered by the next one, with what waited.
+  #startRound(): void {
+    const round = this.#eager;
+    this.#eager = [];
+    this.#eagerRecords = 0;
+    const waiting = this.#waiting;
+    while (waiting.length > 0 && this.#handOver(waiting[0]!)) round.push(waiting.shift()!);
     this.#round = round;
+    this.#isFlushing = true;
     this.#flush();
   }
 
@@ -140,10 +166,16 @@ export class FlushProducer {
     const round = this.#round;
     this.#round = [];
     this.#isFlushing = false;
-    // A batch cut short by a full queue had records in this round: it fails with them.
-    if (failure !== null && this.#waiting.length > 0 && this.#waiting[0]!.next > 0) round.push(this.#waiting.shift()!);
+    if (failure !== null) {
+      // The failed record may be any this flush covered, or one let through meanwhile, or one
+      // of a batch cut short by a full queue: they all fail.
+      round.push(...this.#eager);
+      this.#eager = [];
+      this.#eagerRecords = 0;
+      if (this.#waiting.length > 0 && this.#waiting[0]!.next > 0) round.push(this.#waiting.shift()!);
+    }
     for (const batch of round) batch.onAcked(failure);
-    if (this.#waiting.length > 0) this.#startRound();
+    if (this.#waiting.length > 0 || this.#eager.length > 0) this.#startRound();
     else this.#settleIdle();
   };
 
