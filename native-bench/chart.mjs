@@ -3,9 +3,9 @@
 import { fmt } from './lib/stats.mjs';
 
 const COLORS = { raw: '#4c78a8', kafkajs: '#f58518', catenae: '#54a24b', embedded: '#b279a2' };
-const W = 1200;
-const H = 440;
-const PANEL_TOP = 70;
+const W = 1280;
+const H = 450;
+const PANEL_TOP = 84;
 const PANEL_H = 290;
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -19,7 +19,7 @@ function niceMax(x) {
 }
 
 // A panel of single bars (one per variant) on a linear axis.
-function barPanel(x0, width, title, unit, bars) {
+function barPanel(x0, width, title, bars) {
   const out = [text(x0 + width / 2, PANEL_TOP - 16, title, 'text-anchor="middle" font-weight="bold"')];
   const max = niceMax(Math.max(...bars.map((b) => b.summary.max).filter(Number.isFinite), 1));
   const y = (v) => PANEL_TOP + PANEL_H - (v / max) * PANEL_H;
@@ -27,7 +27,6 @@ function barPanel(x0, width, title, unit, bars) {
     const v = (max * i) / 4;
     out.push(line(x0, y(v), x0 + width, y(v), '#ddd'), text(x0 - 6, y(v) + 4, fmt(v, 3), 'text-anchor="end" font-size="11"'));
   }
-  out.push(text(x0 - 48, PANEL_TOP - 4, unit, 'font-size="11" fill="#555"'));
   const slot = width / bars.length;
   bars.forEach((b, i) => {
     const cx = x0 + slot * i + slot / 2;
@@ -36,15 +35,18 @@ function barPanel(x0, width, title, unit, bars) {
     if (!Number.isFinite(s.median)) return;
     out.push(rect(cx - bw / 2, y(s.median), bw, y(0) - y(s.median), COLORS[b.variant] ?? '#888'));
     out.push(line(cx, y(s.min), cx, y(s.max)), line(cx - 6, y(s.min), cx + 6, y(s.min)), line(cx - 6, y(s.max), cx + 6, y(s.max)));
-    out.push(text(cx, y(s.median) - 6 - (y(s.median) - y(s.max) > 0 ? y(s.median) - y(s.max) : 0), fmt(s.median, 3), 'text-anchor="middle" font-size="11"'));
-    out.push(text(cx, PANEL_TOP + PANEL_H + 16, b.label, 'text-anchor="middle" font-size="12"'));
+    out.push(text(cx, Math.min(y(s.median), y(s.max)) - 6, fmt(s.median, 3), 'text-anchor="middle" font-size="11"'));
+    out.push(text(cx, PANEL_TOP + PANEL_H + 16, b.label, 'text-anchor="middle" font-size="11"'));
   });
   return out;
 }
 
 // Latency: per rate, one bar per variant up to p99 (light) with p50 inside (dark), log axis.
 function latencyPanel(x0, width, latency) {
-  const out = [text(x0 + width / 2, PANEL_TOP - 16, 'latency source → sink (ms, log scale): p50 dark, p99 light, whisker p99 range', 'text-anchor="middle" font-weight="bold"')];
+  const out = [
+    text(x0 + width / 2, PANEL_TOP - 30, 'latency source → sink, ms (log scale)', 'text-anchor="middle" font-weight="bold"'),
+    text(x0 + width / 2, PANEL_TOP - 14, 'p50 dark, p99 light, whisker: p99 lowest–highest run', 'text-anchor="middle" font-size="11" fill="#555"'),
+  ];
   const variants = Object.keys(latency);
   const rates = latency[variants[0]].map((r) => r.rate);
   const all = variants.flatMap((v) => latency[v].flatMap((r) => [r.p50.min, r.p99.max])).filter((v) => Number.isFinite(v) && v > 0);
@@ -74,17 +76,18 @@ function latencyPanel(x0, width, latency) {
 /** The SVG document of a results object (see run.mjs). */
 export function renderChart(results) {
   const label = { raw: 'node-rdkafka', kafkajs: 'KafkaJS', catenae: 'Catenae', embedded: 'embedded' };
-  const tp = Object.entries(results.throughput).map(([variant, r]) => ({ variant, label: label[variant], summary: r.rate }));
-  const cpu = Object.entries(results.throughput).map(([variant, r]) => ({ variant, label: label[variant], summary: { ...r.cpuUs } }));
+  const short = { raw: 'rdkafka', kafkajs: 'KafkaJS', catenae: 'Catenae', embedded: 'embedded' };
+  const tp = Object.entries(results.throughput).map(([variant, r]) => ({ variant, label: short[variant], summary: r.rate }));
+  const cpu = Object.entries(results.throughput).map(([variant, r]) => ({ variant, label: short[variant], summary: r.cpuUs }));
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="13">`,
     rect(0, 0, W, H, '#fff'),
-    text(20, 28, `Catenae vs node-rdkafka vs KafkaJS: source → map → sink, 100-byte values, 4 partitions (${results.machine.summary})`, 'font-size="15" font-weight="bold"'),
-    ...barPanel(80, 300, 'throughput (electrons/s at the sink)', 'e/s', tp),
-    ...barPanel(470, 240, 'CPU per electron (µs, all stages)', 'µs', cpu),
-    ...(results.latency ? latencyPanel(800, 380, results.latency) : []),
+    text(20, 26, `Catenae vs node-rdkafka vs KafkaJS: source → map → sink, 100-byte values, 4 partitions (${results.machine.summary})`, 'font-size="15" font-weight="bold"'),
+    ...barPanel(90, 300, 'throughput, electrons/s at the sink', tp),
+    ...barPanel(480, 290, 'CPU µs per electron, all stages', cpu),
+    ...(results.latency ? latencyPanel(870, 390, results.latency) : []),
   ];
-  const legend = Object.entries(label).map(([v, name], i) => rect(20 + i * 150, H - 30, 14, 14, COLORS[v]) + text(40 + i * 150, H - 18, name));
+  const legend = Object.entries(label).map(([v, name], i) => rect(20 + i * 235, H - 30, 14, 14, COLORS[v]) + text(40 + i * 235, H - 18, `${name}${v === 'catenae' ? ' (3 × catenae run -k)' : v === 'embedded' ? ' (catenae run, no -k)' : ' by hand'}`));
   parts.push(...legend, text(W - 20, H - 18, `median of ${results.settings.runs} runs; whiskers: lowest–highest run`, 'text-anchor="end" font-size="11" fill="#555"'), '</svg>');
   return parts.join('\n');
 }

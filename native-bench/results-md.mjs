@@ -11,11 +11,12 @@ const goal = (ok) => (ok ? 'met' : '**not met**');
 
 function throughputSection(r) {
   const t = r.throughput;
-  const rows = Object.entries(t).map(([v, x]) => [LABEL[v], spread(x.rate), spread(x.cpuUs, 3), spread(x.brokerCpuUs, 2)]);
+  const byStage = (x) => (x.stageCpuUs.length === 3 ? x.stageCpuUs.map((s) => fmt(s.median, 2)).join(' / ') : 'one process');
+  const rows = Object.entries(t).map(([v, x]) => [LABEL[v], spread(x.rate), spread(x.cpuUs, 3), byStage(x), spread(x.brokerCpuUs, 2)]);
   const lines = [
     `### Throughput: source → map → sink, ${fmt(r.settings.count)} electrons of 100 bytes`,
     '',
-    table(['pipeline', 'electrons/s at the sink', 'CPU µs per electron (all stages)', 'broker CPU µs per electron'], rows),
+    table(['pipeline', 'electrons/s at the sink', 'CPU µs per electron (all stages)', 'of which source / map / sink (medians)', 'broker CPU µs per electron'], rows),
     '',
   ];
   if (t.catenae && t.raw) {

@@ -69,6 +69,8 @@ if (sections.has('throughput')) {
         rate: summarize(raw[v].map((x) => x.rate)),
         cpuUs: summarize(raw[v].map((x) => x.cpuNsPerElectron / 1000)),
         brokerCpuUs: summarize(raw[v].map((x) => x.brokerCpuNsPerElectron / 1000)),
+        // source, map, sink (the processes are started sink first)
+        stageCpuUs: raw[v][0].stageCpuNsPerElectron.map((_, i) => summarize(raw[v].map((x) => x.stageCpuNsPerElectron[i] / 1000))).reverse(),
       },
     ]),
   );
