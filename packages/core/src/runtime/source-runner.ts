@@ -128,7 +128,11 @@ export class SourceRunner {
       let count = 0;
       for await (const item of items as AsyncIterable<unknown>) {
         if (this.isStopping) return;
-        if (item !== undefined) this.#dispatcher.emit(item, undefined);
+        if (item !== undefined) {
+          this.#dispatcher.emit(item, undefined);
+          // A slow async source must not wait for a thousand items before its outputs go out.
+          this.#emitter.scheduleFlush();
+        }
         if (++count % ITEMS_PER_TURN === 0) await this.#backpressure();
       }
     } else {
