@@ -24,6 +24,10 @@ export const DiagnosticsChannel = {
   state: 'catenae:link:state',
   /** {@link RpcCallMessage}: an RPC served or called. */
   rpc: 'catenae:rpc:call',
+  /** {@link RestoreMessage}: a link instance restoring its tables' shards from their changelogs. */
+  restore: 'catenae:link:restore',
+  /** {@link TableSizesMessage}: how many entries an instance's tables hold, every few seconds. */
+  tableSizes: 'catenae:link:table-sizes',
   /** Published by `@catenae/kafka`: recoverable client errors ({@link TransportErrorMessage}). */
   kafkaClientError: 'catenae:kafka:client-error',
   /** Published by `@catenae/kafka`: librdkafka's own log lines ({@link TransportLogMessage}). */
@@ -97,6 +101,27 @@ export interface RpcCallMessage {
   durationMs: number;
 }
 
+/**
+ * A restore of table shards: `started` (with the records to read), `progress` every few seconds,
+ * `done`. `records` counts the changelog records read so far.
+ */
+export interface RestoreMessage {
+  link: string;
+  uid: string;
+  phase: 'started' | 'progress' | 'done';
+  /** The input partitions whose shards are restored. */
+  partitions: readonly number[];
+  records: number;
+  total: number;
+}
+
+/** Entries per table held by one instance. */
+export interface TableSizesMessage {
+  link: string;
+  uid: string;
+  sizes: Record<string, number>;
+}
+
 /** A recoverable client error of a transport (`@catenae/kafka` publishes these). */
 export interface TransportErrorMessage {
   clientId: string;
@@ -128,3 +153,5 @@ export const failedChannel = channel(DiagnosticsChannel.failed);
 export const rebalanceChannel = channel(DiagnosticsChannel.rebalance);
 export const stateChannel = channel(DiagnosticsChannel.state);
 export const rpcChannel = channel(DiagnosticsChannel.rpc);
+export const restoreChannel = channel(DiagnosticsChannel.restore);
+export const tableSizesChannel = channel(DiagnosticsChannel.tableSizes);

@@ -35,6 +35,11 @@ export const ErrorCode = {
   Stopped: 'CATENAE_STOPPED',
   /** The operation is used after the link or driver was closed. */
   Closed: 'CATENAE_CLOSED',
+  /**
+   * A table's state cannot be kept: the state directory is unwritable, a shard is locked by another
+   * process, a changelog does not match the inputs, or a table is used where it has no shard.
+   */
+  State: 'CATENAE_STATE',
 } as const;
 
 /** One of the {@link ErrorCode} values. */

@@ -8,6 +8,10 @@ export { Link } from './decorators/link.js';
 export { Transform } from './decorators/transform.js';
 export { Generator } from './decorators/generator.js';
 export { Rpc } from './decorators/rpc.js';
+export { Table } from './decorators/table.js';
+export type { KeyedTable, TableKey } from './state/keyed-table.js';
+export type { ShardId, ShardStore, StateStoreFactory, StoredEntry } from './state/state-store.js';
+export { registerStateStore, type StateStoreCreator } from './state/state-store-registry.js';
 export { defineLink, type LinkSpec, type TransformFn, type GeneratorFn, type HookFn } from './registry/define-link.js';
 export { exploreLink, isLinkClass } from './registry/explore-link.js';
 export { resolveLink, linksOfModule, checkUniqueNames, type LinkLike } from './registry/resolve-link.js';
@@ -22,6 +26,10 @@ export type {
   LinkOptions,
   OnError,
   TransformSpec,
+  Duration,
+  TableOptions,
+  TableSpec,
+  WindowOptions,
 } from './registry/link-definition.js';
 
 export type { Codec } from './codec/codec.js';
@@ -48,6 +56,8 @@ export {
   type LinkStateMessage,
   type ProducedMessage,
   type RebalanceMessage,
+  type RestoreMessage,
+  type TableSizesMessage,
   type RpcCallMessage,
   type TransportErrorMessage,
   type TransportLogMessage,
@@ -65,9 +75,10 @@ export type {
   MessageHeader,
   OutgoingRecord,
   PartitionOffset,
+  PartitionWatermarks,
   RawRecord,
   TopicPartition,
   TopicSpec,
 } from './transport/records.js';
-export type { RebalanceListener, Transport, TransportFactory, TransportOptions, TransportTransactions } from './transport/transport.js';
+export type { PartitionReader, RebalanceListener, Transport, TransportFactory, TransportOptions, TransportTransactions } from './transport/transport.js';
 export { settleListener } from './transport/settle-listener.js';

@@ -19,6 +19,8 @@ export interface ClientConfigInput {
   /** A transactional producer (`transactional.id` = `catenae-<clientId>`); consumers then read committed records only whatever the user set. */
   transactional?: boolean | undefined;
   lowLatency?: boolean | undefined;
+  /** The group must give members the same partition numbers of every input (range assignment). */
+  copartitioned?: boolean | undefined;
   /** The user's settings; they override every default below. */
   config: Readonly<Record<string, string>>;
 }
@@ -82,7 +84,8 @@ export function consumerConfig(input: ClientConfigInput): ClientConfig {
     // assignments, which is what the runtime's revoke (drain all, commit) is built for.
     // Round-robin spreads the partitions of several input topics over the members; range would
     // give every one-partition topic to the same member. `cooperative-sticky` works too.
-    'partition.assignment.strategy': 'roundrobin,range',
+    // A link with tables needs range: its shard p covers partition p of every input topic.
+    'partition.assignment.strategy': input.copartitioned === true ? 'range' : 'roundrobin,range',
     // Members learn of a rebalance from a heartbeat answer: 1 s instead of 3 s lets a new
     // instance get its partitions sooner.
     'heartbeat.interval.ms': 1000,

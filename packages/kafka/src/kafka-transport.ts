@@ -3,6 +3,7 @@ import {
   ErrorCode,
   type OutgoingRecord,
   type PartitionOffset,
+  type PartitionReader,
   type RawRecord,
   type RebalanceListener,
   type TopicPartition,
@@ -20,7 +21,8 @@ import { connectClient, disconnectQuietly } from './connect-client.js';
 import { publishClientError, publishClientLog } from './diagnostics.js';
 import { closedError, reasonOf } from './kafka-errors.js';
 import { KafkaTransactions } from './kafka-transactions.js';
-import { ensureKafkaTopics } from './topic-creator.js';
+import { ensureKafkaTopics, partitionCountOf } from './topic-creator.js';
+import { KafkaPartitionReader } from './partition-reader.js';
 
 /** Time limits of a {@link KafkaTransport}, in milliseconds. */
 export interface KafkaTimeouts {
@@ -69,6 +71,7 @@ export class KafkaTransport implements Transport {
       // Without a group there are no offsets to commit with the outputs: idempotent is enough.
       transactional: options.transactional === true && options.groupId !== undefined,
       lowLatency: options.lowLatency,
+      copartitioned: options.copartitioned,
       config: { ...config, ...options.config },
     };
     if (options.transactional === true) {
@@ -110,6 +113,21 @@ export class KafkaTransport implements Transport {
       }
     }
     await ensureKafkaTopics(this.#admin, this.#producer!, topics, this.#timeouts.topicTimeoutMs);
+  }
+
+  /** See `Transport.partitionCount`: from a metadata request for every topic (one for a missing topic would create it). */
+  async partitionCount(topic: string): Promise<number | undefined> {
+    await this.connect();
+    return partitionCountOf(this.#producer!, topic, this.#timeouts.topicTimeoutMs);
+  }
+
+  /** See `Transport.createReader`: a consumer of its own, assigned by offset, reading committed records. */
+  createReader(): PartitionReader {
+    const config = consumerConfig({ ...this.#input, transactional: false });
+    return new KafkaPartitionReader(`${this.#options.clientId}-reader`, config, {
+      connectTimeoutMs: this.#timeouts.connectTimeoutMs,
+      queryTimeoutMs: this.#timeouts.topicTimeoutMs,
+    });
   }
 
   /** See `Transport.subscribe`; throws `CATENAE_BROKER` without a group or before `connect()`. */

@@ -33,7 +33,8 @@ export async function ensureKafkaTopics(
 
 function createTopic(admin: Kafka.IAdminClient, spec: TopicSpec, timeoutMs: number): Promise<void> {
   // -1: the broker's num.partitions and default.replication.factor.
-  const request = { topic: spec.topic, num_partitions: spec.partitions ?? -1, replication_factor: -1 };
+  const request: Kafka.NewTopic = { topic: spec.topic, num_partitions: spec.partitions ?? -1, replication_factor: -1 };
+  if (spec.config !== undefined) request.config = { ...spec.config };
   return new Promise((resolve, reject) => {
     admin.createTopic(request, Math.max(1, timeoutMs), (err) => {
       if (!err || rdkafkaCode(err) === RdkafkaCode.TopicAlreadyExists) resolve();
@@ -69,4 +70,14 @@ function metadata(client: Kafka.Producer, options: Kafka.MetadataOptions, what: 
 
 function remaining(deadline: number): number {
   return Math.max(1, deadline - Date.now());
+}
+
+/**
+ * The partition count of `topic`, or undefined when it does not exist, from a metadata request
+ * for all topics (a request naming a missing topic would have the broker create it).
+ */
+export async function partitionCountOf(client: Kafka.Producer, topic: string, timeoutMs: number): Promise<number | undefined> {
+  const all = await metadata(client, { allTopics: true, timeout: timeoutMs }, 'list the topics');
+  const found = all.topics.find((t) => t.name === topic);
+  return found === undefined || found.partitions.length === 0 ? undefined : found.partitions.length;
 }

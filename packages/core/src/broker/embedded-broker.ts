@@ -23,6 +23,8 @@ export interface BrokerTask {
 
 interface Topic {
   readonly logs: PartitionLog[];
+  /** Settings it was created with (`cleanup.policy`, ...): kept for inspection, not enforced. */
+  readonly config: Readonly<Record<string, string>>;
   // Records appended so far: the next append sequence, shared by all partitions.
   sequence: number;
   // The next partition for a record without key or partition.
@@ -74,7 +76,7 @@ export class EmbeddedBroker implements PartitionDirectory {
    * true, or returns false when it exists (its partition count is left as it is).
    * @throws CatenaeError `CATENAE_BROKER` for a name Kafka would refuse.
    */
-  createTopic(topic: string, partitions: number = this.defaultPartitions): boolean {
+  createTopic(topic: string, partitions: number = this.defaultPartitions, config: Readonly<Record<string, string>> = {}): boolean {
     if (this.#topics.has(topic)) return false;
     if (!LEGAL_TOPIC.test(topic) || topic === '.' || topic === '..') {
       throw new CatenaeError(ErrorCode.Broker, `topic "${topic}" is not 1-249 of [a-zA-Z0-9._-]`);
@@ -84,7 +86,7 @@ export class EmbeddedBroker implements PartitionDirectory {
     }
     const logs: PartitionLog[] = [];
     for (let p = 0; p < partitions; p++) logs.push(new PartitionLog(topic, p, this.retentionRecords));
-    this.#topics.set(topic, { logs, sequence: 0, roundRobin: 0 });
+    this.#topics.set(topic, { logs, config: { ...config }, sequence: 0, roundRobin: 0 });
     for (const group of this.#groups.values()) if (group.subscribes(topic)) group.requestRebalance();
     return true;
   }
@@ -92,6 +94,11 @@ export class EmbeddedBroker implements PartitionDirectory {
   /** The topic names, sorted. */
   topics(): string[] {
     return [...this.#topics.keys()].sort();
+  }
+
+  /** The settings `topic` was created with (the embedded broker does not compact or expire by them). */
+  topicConfig(topic: string): Readonly<Record<string, string>> | undefined {
+    return this.#topics.get(topic)?.config;
   }
 
   /** The partition count of `topic`, or undefined when it does not exist. */

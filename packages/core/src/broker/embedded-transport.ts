@@ -1,6 +1,8 @@
 import { CatenaeError, ErrorCode } from '../errors.js';
 import type { RebalanceListener, Transport, TransportFactory, TransportOptions, TransportTransactions } from '../transport/transport.js';
 import type { OutgoingRecord, PartitionOffset, RawRecord, TopicPartition, TopicSpec } from '../transport/records.js';
+import type { PartitionReader } from '../transport/transport.js';
+import { EmbeddedReader } from './embedded-reader.js';
 import { AckQueue, type Acked } from './ack-queue.js';
 import { EmbeddedBroker, type BrokerTask } from './embedded-broker.js';
 import { FetchRequest, type FetchDone } from './fetch-request.js';
@@ -52,6 +54,7 @@ export class EmbeddedTransport implements Transport {
       get topics() {
         return self.#topics;
       },
+      copartitioned: options.copartitioned === true,
       revokeAll: () => this.#revokeAll(),
       assign: (logs) => this.#assign(logs),
       hasUnread: () => this.#cursors.some((c) => c.position < c.log.endOffset),
@@ -89,7 +92,16 @@ export class EmbeddedTransport implements Transport {
 
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     if (this.#closed) throw this.#closedError('ensureTopics');
-    for (const spec of topics) this.#broker.createTopic(spec.topic, spec.partitions ?? this.#broker.defaultPartitions);
+    for (const spec of topics) this.#broker.createTopic(spec.topic, spec.partitions ?? this.#broker.defaultPartitions, spec.config);
+  }
+
+  async partitionCount(topic: string): Promise<number | undefined> {
+    if (this.#closed) throw this.#closedError('partitionCount');
+    return this.#broker.partitionCount(topic);
+  }
+
+  createReader(): PartitionReader {
+    return new EmbeddedReader(this.#broker);
   }
 
   subscribe(topics: readonly string[], listener: RebalanceListener): void {

@@ -4,6 +4,8 @@ import type { PartitionLog } from './partition-log.js';
 export interface GroupMember {
   /** The topics this member subscribes to. */
   readonly topics: readonly string[];
+  /** Asks for Kafka's range assignment: the same partition numbers of every topic. */
+  readonly copartitioned?: boolean;
   /**
    * Gives up every partition the member owns: settles once its rebalance listener finished
    * (bounded by the broker's rebalance timeout). Never rejects.
@@ -29,7 +31,8 @@ export interface PartitionDirectory {
  * topic is created. It first revokes every member's partitions and waits for each member's
  * `onRevoked` to settle (so it can commit), then spreads the partitions of all subscribed topics
  * round-robin over the members in join order (Kafka's RoundRobinAssignor: partitions sorted by
- * topic then number, a member skipped for topics it does not subscribe to). Rebalances that are
+ * topic then number, a member skipped for topics it does not subscribe to), or in ranges per topic
+ * when a member asks for co-partitioning (Kafka's RangeAssignor). Rebalances that are
  * requested while one runs are folded into it.
  */
 export class GroupCoordinator {
@@ -105,7 +108,7 @@ export class GroupCoordinator {
       await Promise.all(this.#members.map((m) => m.revokeAll()));
       // Computed after the revocations settled, so joins and leaves meanwhile are included.
       this.#dirty = false;
-      const plan = assignRoundRobin(this.#members, this.directory);
+      const plan = this.#members.some((m) => m.copartitioned === true) ? assignRange(this.#members, this.directory) : assignRoundRobin(this.#members, this.directory);
       this.#generation++;
       for (let i = 0; i < this.#members.length; i++) this.#members[i]!.assign(plan[i]!);
     }
@@ -127,6 +130,26 @@ function assignRoundRobin(
       plan[next % members.length]!.push(log);
       next++;
     }
+  }
+  return plan;
+}
+
+// Kafka's RangeAssignor: per topic, its partitions in contiguous ranges over the members that
+// subscribe to it (in join order), so members get the same partition numbers of topics with
+// equal partition counts.
+function assignRange(members: readonly GroupMember[], directory: PartitionDirectory): PartitionLog[][] {
+  const plan: PartitionLog[][] = members.map(() => []);
+  const topics = [...new Set(members.flatMap((m) => m.topics))].sort();
+  for (const topic of topics) {
+    const logs = directory.logsOf(topic) ?? [];
+    const takers = members.map((_, i) => i).filter((i) => members[i]!.topics.includes(topic));
+    const per = Math.floor(logs.length / takers.length);
+    const extra = logs.length % takers.length;
+    let next = 0;
+    takers.forEach((memberIndex, rank) => {
+      const count = per + (rank < extra ? 1 : 0);
+      for (let k = 0; k < count; k++) plan[memberIndex]!.push(logs[next++]!);
+    });
   }
   return plan;
 }

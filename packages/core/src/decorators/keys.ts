@@ -6,6 +6,12 @@ export const LINK_KEY = 'catenae:link';
 export const TRANSFORM_KEY = 'catenae:transform';
 export const GENERATOR_KEY = 'catenae:generator';
 export const RPC_KEY = 'catenae:rpc';
+export const TABLE_KEY = 'catenae:table';
+
+// TypeScript 5's standard decorators hand field decorators `context.metadata` only where
+// `Symbol.metadata` exists (Node 20 lacks it). The well-known symbol is defined as the proposal
+// does, before any user class is evaluated (a link module imports this package first).
+(Symbol as { metadata?: symbol }).metadata ??= Symbol.for('Symbol.metadata');
 
 /**
  * The decorated method, whichever decorator form called us: legacy decorators pass

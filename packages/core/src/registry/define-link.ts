@@ -1,6 +1,7 @@
 import type { Context } from '../runtime/context.js';
 import type { Electron } from '../electron.js';
-import { brandDefinition, type LinkDefinition, type LinkOptions, type TransformSpec } from './link-definition.js';
+import { brandDefinition, type LinkDefinition, type LinkOptions, type TableOptions, type TransformSpec } from './link-definition.js';
+import { tableSpecsOf } from './table-specs.js';
 import { checkTransforms } from './check-transforms.js';
 import { CatenaeError, ErrorCode } from '../errors.js';
 
@@ -27,6 +28,8 @@ export interface LinkSpec extends LinkOptions {
   rpc?: Record<string, (this: any, args: any, ctx: Context) => unknown>;
   /** Builds the per-instance state object handlers see as `this` (default: `{}`). */
   state?: () => object;
+  /** Tables by name, reached through `ctx.tables.<name>`: `{ counts: {} }` is a keyed table. */
+  tables?: Record<string, TableOptions>;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface LinkSpec extends LinkOptions {
  * @publicApi
  */
 export function defineLink(spec: LinkSpec): LinkDefinition {
-  const { name, transform, transforms = [], generator, interval, setup, finish, rpc = {}, state, ...options } = spec;
+  const { name, transform, transforms = [], generator, interval, setup, finish, rpc = {}, state, tables = {}, ...options } = spec;
   const methods: Record<string, unknown> = { ...rpc };
   const transformSpecs: TransformSpec[] = [];
   if (transform) {
@@ -62,6 +65,7 @@ export function defineLink(spec: LinkSpec): LinkDefinition {
     transforms: transformSpecs,
     generators: generator ? [{ method: 'generator', interval }] : [],
     rpcMethods: Object.keys(rpc),
+    tables: tableSpecsOf(name, tables, false),
     source: `defineLink(${name})`,
   };
   return brandDefinition(definition);

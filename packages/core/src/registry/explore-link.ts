@@ -2,6 +2,8 @@ import { CatenaeError, ErrorCode } from '../errors.js';
 import { GENERATOR_KEY, LINK_KEY, RPC_KEY, TRANSFORM_KEY } from '../decorators/keys.js';
 import { brandDefinition, type GeneratorOptions, type LinkDefinition, type LinkOptions, type TransformSpec } from './link-definition.js';
 import { checkTransforms } from './check-transforms.js';
+import { declaredTables } from '../decorators/table.js';
+import { tableSpecsOf } from './table-specs.js';
 
 type LinkClass = new () => object;
 const explored = new WeakMap<object, LinkDefinition>();
@@ -37,6 +39,7 @@ export function exploreLink(cls: unknown): LinkDefinition {
     if (Reflect.getOwnMetadata(RPC_KEY, fn)) rpcMethods.push(method);
   }
   checkTransforms(name, transforms);
+  const tables = tableSpecsOf(name, declaredTables(cls), true);
   const definition = brandDefinition({
     name,
     create: () => new cls(),
@@ -44,6 +47,7 @@ export function exploreLink(cls: unknown): LinkDefinition {
     transforms,
     generators,
     rpcMethods,
+    tables,
     source: `class ${cls.name}`,
   });
   explored.set(cls, definition);

@@ -55,6 +55,46 @@ export interface GeneratorSpec extends GeneratorOptions {
   method: string;
 }
 
+/** A duration: milliseconds, or a string such as `'500ms'`, `'30s'`, `'5m'`, `'1h'`, `'1d'`. */
+export type Duration = number | string;
+
+/** How a windowed table cuts event time into windows. */
+export interface WindowOptions {
+  /** Length of a tumbling or hopping window. */
+  size?: Duration;
+  /** Hopping windows: a new window starts every `advance` (default: `size`, tumbling). */
+  advance?: Duration;
+  /** Session windows: a key's window stays open while its electrons come less than `gap` apart. */
+  gap?: Duration;
+  /** How long after its end a window still accepts late electrons (default 0). */
+  grace?: Duration;
+  /** How long a window is kept after its end (default: grace plus one window, at least one day). */
+  retention?: Duration;
+  /** The event time of an electron in milliseconds (default: its timestamp). */
+  time?: (electron: import('../electron.js').Electron<any, any>) => number;
+}
+
+/** Options of `@Table(...)` (and of `defineLink({ tables })`). */
+export interface TableOptions {
+  /** The table's name, in its changelog topic and in `ctx.tables` (default: the property name). */
+  name?: string;
+  /** Codec of the values (default: the link's codec). */
+  codec?: string | Codec;
+  /** Avro schema of the values, when the codec is `avro`. */
+  schema?: object;
+  /** Makes the table a `WindowedTable` over these windows. */
+  window?: WindowOptions;
+}
+
+/** A table as the runtime sees it. */
+export interface TableSpec {
+  /** Its name: in `<consumer group>.<name>.changelog` and `ctx.tables`. */
+  name: string;
+  /** The class property the runtime fills with it (undefined for `defineLink` tables). */
+  property: string | undefined;
+  options: TableOptions;
+}
+
 /** The registry entry of one link: what `exploreLink` reads off a class, or `defineLink` builds. */
 export interface LinkDefinition {
   name: string;
@@ -65,6 +105,8 @@ export interface LinkDefinition {
   generators: GeneratorSpec[];
   /** Names of the methods callable by RPC. */
   rpcMethods: string[];
+  /** Keyed and windowed tables, sharded like the input. */
+  tables: TableSpec[];
   /** Where the definition came from, for error messages. */
   source: string;
 }

@@ -9,6 +9,11 @@ export class PartitionTracker {
   readonly partition: number;
   /** Whether `committable` moved since it was last collected. */
   isDirty = false;
+  /**
+   * Set when the group takes the partition away: its electrons not started yet are dropped
+   * (the next owner reads them from the committed offset), never marked done.
+   */
+  isRevoked = false;
   /** The next offset to read, as Kafka commits it; -1 until one offset finished. */
   committable = -1;
   #offsets: number[] = [];
@@ -86,12 +91,23 @@ export class CommitTracker {
     return offsets;
   }
 
+  /** A revoke begins: electrons of these partitions that have not started are dropped from now on. */
+  revoke(partitions: readonly { topic: string; partition: number }[]): void {
+    for (const { topic, partition } of partitions) {
+      const tracker = this.#partitions.get(`${topic}\u0000${partition}`);
+      if (tracker) tracker.isRevoked = true;
+    }
+  }
+
   /** Forgets revoked partitions; electrons of theirs still in flight no longer move commits. */
   drop(partitions: readonly { topic: string; partition: number }[]): void {
     for (const { topic, partition } of partitions) {
       const id = `${topic}\u0000${partition}`;
       const tracker = this.#partitions.get(id);
-      if (tracker) this.#partitions.delete(id);
+      if (tracker) {
+        tracker.isRevoked = true;
+        this.#partitions.delete(id);
+      }
     }
     this.#last = undefined;
   }

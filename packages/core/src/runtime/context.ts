@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { Store } from '../store/store.js';
+import type { KeyedTable, TableKey } from '../state/keyed-table.js';
 import type { RpcClient } from './rpc/rpc-client.js';
 import type { RpcCaller } from './rpc/rpc-envelope.js';
 
@@ -49,13 +50,24 @@ export class Context {
   aerospike: Store | undefined = undefined;
   /** In an `@Rpc()` method: the link instance that called it. */
   readonly caller: RpcCaller | undefined;
+  /** The link's tables by name (`@Table()` properties and `defineLink({ tables })`). */
+  readonly tables: Readonly<Record<string, KeyedTable<TableKey, any>>>;
   readonly #control: LinkControl;
 
   constructor(
-    init: { uid: string; linkName: string; consumerGroup: string | undefined; logger: Logger; args: readonly string[]; caller?: RpcCaller },
+    init: {
+      uid: string;
+      linkName: string;
+      consumerGroup: string | undefined;
+      logger: Logger;
+      args: readonly string[];
+      caller?: RpcCaller;
+      tables?: Readonly<Record<string, KeyedTable<TableKey, any>>>;
+    },
     control: LinkControl,
   ) {
     this.caller = init.caller;
+    this.tables = init.tables ?? {};
     this.uid = init.uid;
     this.linkName = init.linkName;
     this.consumerGroup = init.consumerGroup;
@@ -103,7 +115,10 @@ export class Context {
 
   /** The same context naming `caller`, for an `@Rpc()` method. */
   withCaller(caller: RpcCaller): Context {
-    const ctx = new Context({ uid: this.uid, linkName: this.linkName, consumerGroup: this.consumerGroup, logger: this.logger, args: this.args, caller }, this.#control);
+    const ctx = new Context(
+      { uid: this.uid, linkName: this.linkName, consumerGroup: this.consumerGroup, logger: this.logger, args: this.args, caller, tables: this.tables },
+      this.#control,
+    );
     ctx.mongodb = this.mongodb;
     ctx.aerospike = this.aerospike;
     return ctx;

@@ -4,6 +4,7 @@ import type { ElectronCodec } from '../codec/electron-codec.js';
 import type { Context } from './context.js';
 import type { Emitter } from './emitter.js';
 import type { OutgoingRecord } from '../transport/records.js';
+import type { LinkTables } from '../state/link-tables.js';
 
 /** How a handler hands back its outputs, decided once per method from its function kind. */
 export type HandlerKind = 'plain' | 'generator' | 'async-generator';
@@ -13,6 +14,14 @@ export interface Handler {
   readonly method: string;
   readonly fn: (electron: Electron<any, any>, ctx: Context) => unknown;
   readonly kind: HandlerKind;
+  /** An `async` function or async generator: its table writes are traced across awaits. */
+  readonly isAsync: boolean;
+}
+
+/** Builds the handler of a method. */
+export function handlerOf(method: string, fn: Handler['fn']): Handler {
+  const kind = handlerKind(fn);
+  return { method, fn, kind, isAsync: kind === 'async-generator' || fn.constructor?.name === 'AsyncFunction' };
 }
 
 /** The kind of a handler function, read from its constructor once at start. */
@@ -40,12 +49,23 @@ export class Dispatcher {
   readonly #output: string | undefined;
   readonly #linkName: string;
   readonly #pinsKeyless: boolean;
+  readonly #tables: LinkTables | undefined;
 
   /**
    * @param pinsKeyless send keyless outputs to partition 0, so they keep their order downstream
    *   (the sequential modes); otherwise the transport spreads them over the partitions.
+   * @param tables the link's tables, when it has any: each handler then runs in a write scope.
    */
-  constructor(instance: object, ctx: Context, codec: ElectronCodec, emitter: Emitter, output: string | undefined, linkName: string, pinsKeyless: boolean) {
+  constructor(
+    instance: object,
+    ctx: Context,
+    codec: ElectronCodec,
+    emitter: Emitter,
+    output: string | undefined,
+    linkName: string,
+    pinsKeyless: boolean,
+    tables?: LinkTables,
+  ) {
     this.#instance = instance;
     this.#ctx = ctx;
     this.#codec = codec;
@@ -53,6 +73,7 @@ export class Dispatcher {
     this.#output = output;
     this.#linkName = linkName;
     this.#pinsKeyless = pinsKeyless;
+    this.#tables = tables;
   }
 
   /**
@@ -60,6 +81,11 @@ export class Dispatcher {
    * are queued), or a promise when it is asynchronous. A synchronous throw propagates.
    */
   invoke(handler: Handler, electron: Electron): Promise<void> | undefined {
+    const tables = this.#tables;
+    return tables === undefined ? this.#run(handler, electron) : tables.invoke(handler, electron, this.#run);
+  }
+
+  readonly #run = (handler: Handler, electron: Electron): Promise<void> | undefined => {
     const result = handler.fn.call(this.#instance, electron, this.#ctx);
     if (handler.kind === 'plain') {
       if (isThenable(result)) return Promise.resolve(result).then(this.#emitResolved);
@@ -74,7 +100,7 @@ export class Dispatcher {
       return undefined;
     }
     return this.#drain(result as AsyncIterable<unknown>);
-  }
+  };
 
   /** Queues one output to `topic`, else an `Electron`'s own topic, else the default output. */
   emit(value: unknown, topic: string | undefined): void {

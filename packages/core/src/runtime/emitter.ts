@@ -2,7 +2,7 @@ import { CatenaeError, ErrorCode } from '../errors.js';
 import type { OutgoingRecord } from '../transport/records.js';
 import type { Transport } from '../transport/transport.js';
 import type { PartitionTracker } from './commit-tracker.js';
-import { OutputGroup, type DeliveryCallback } from './output-group.js';
+import { OutputGroup, type ChangeSource, type DeliveryCallback } from './output-group.js';
 import { producedChannel } from '../diagnostics.js';
 
 /** Flush early when a group grows past this many records (a generator in a tight loop). */
@@ -27,6 +27,7 @@ export class Emitter {
   #hasFailed = false;
   #idleWaiters: (() => void)[] = [];
   #releaseWaiters: (() => void)[] = [];
+  #changes: ChangeSource | undefined;
 
   /**
    * @param onProgress called after acknowledged groups released their inputs.
@@ -38,6 +39,11 @@ export class Emitter {
     this.#onProgress = onProgress;
     this.#onFatal = onFatal;
     this.#linkName = linkName;
+  }
+
+  /** Lets `changes` add their records to every group flushed from now on (a link's tables). */
+  carry(changes: ChangeSource): void {
+    this.#changes = changes;
   }
 
   /** Queues one output. */
@@ -67,7 +73,7 @@ export class Emitter {
 
   /** Whether nothing is queued or waiting for an acknowledgement. */
   get isIdle(): boolean {
-    return this.#current.isEmpty && this.#unackedHead === this.#unacked.length;
+    return this.#current.isEmpty && this.#unackedHead === this.#unacked.length && this.#changes?.hasPending !== true;
   }
 
   /** Flushes on the next turn of the event loop, coalescing the sends of one turn. */
@@ -85,6 +91,7 @@ export class Emitter {
   /** Hands the current group to the transport. */
   flush(): void {
     const group = this.#current;
+    if (this.#changes?.hasPending === true) this.#carryChanges(group);
     if (group.isEmpty) return;
     this.#current = new OutputGroup();
     this.#unacked.push(group);
@@ -95,6 +102,16 @@ export class Emitter {
     }
     this.#unackedRecords += group.records.length;
     this.#transport.produce(group.records, (err) => this.#acked(group, err));
+  }
+
+  #carryChanges(group: OutputGroup): void {
+    try {
+      this.#changes!.emitTo(group);
+    } catch (err) {
+      // A value changed after its handler returned, into one its table cannot encode.
+      this.#hasFailed = true;
+      this.#onFatal(err as Error);
+    }
   }
 
   /** Resolves once everything queued so far is acknowledged (or failed). */
@@ -130,6 +147,7 @@ export class Emitter {
         this.#onFatal(new CatenaeError(ErrorCode.Delivery, message, { cause: group.error }));
       }
       if (this.#hasFailed) continue;
+      if (group.marks !== undefined) this.#changes!.acknowledged(group.marks);
       const { trackers, seqs } = group;
       for (let i = 0; i < trackers.length; i++) trackers[i]!.markDone(seqs[i]!);
     }

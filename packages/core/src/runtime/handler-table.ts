@@ -1,6 +1,6 @@
 import { CatenaeError, ErrorCode } from '../errors.js';
 import type { LinkDefinition } from '../registry/link-definition.js';
-import { handlerKind, type Handler } from './dispatch.js';
+import { handlerOf, type Handler } from './dispatch.js';
 
 /** The topic → handler routing of a link instance, built once at start. */
 export class HandlerTable {
@@ -19,7 +19,7 @@ export class HandlerTable {
       if (typeof fn !== 'function') {
         throw new CatenaeError(ErrorCode.BadLink, `link ${definition.name}: handler ${spec.method} is not a method`);
       }
-      const handler: Handler = { method: spec.method, fn: fn as Handler['fn'], kind: handlerKind(fn) };
+      const handler = handlerOf(spec.method, fn as Handler['fn']);
       if (spec.topic === undefined) {
         defaultHandler = handler;
         defaultPriority = spec.priority;
@@ -37,6 +37,13 @@ export class HandlerTable {
       );
     }
     for (const topic of inputs) this.add(topic);
+  }
+
+  /** Whether some handler is an `async` function or async generator. */
+  get hasAsyncHandlers(): boolean {
+    if (this.#defaultHandler?.isAsync === true) return true;
+    for (const handler of this.#byTopic.values()) if (handler.isAsync) return true;
+    return false;
   }
 
   /** Whether the link handles input at all (and so needs a consumer). */

@@ -26,6 +26,11 @@ import { RpcEndpoint } from './rpc/rpc-endpoint.js';
 import type { RpcClient } from './rpc/rpc-client.js';
 import { closeStores, connectStores } from './link-stores.js';
 import { WorkerPool } from './workers/worker-pool.js';
+import { LinkTables } from '../state/link-tables.js';
+import type { StateStoreFactory } from '../state/state-store.js';
+import { PartitionGate } from './partition-gate.js';
+import { TablePartitions } from './table-partitions.js';
+import { settledWithin } from './with-deadline.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -34,6 +39,8 @@ const MAX_UNACKED_RECORDS = 50_000;
 const COMMIT_INTERVAL_MS = 250;
 const REVOKE_DRAIN_MS = 5000;
 const TRANSACTION_TIMEOUT_MS = 30_000;
+// Table sizes are published every this many commit ticks (5 s).
+const SIZE_TICKS = 20;
 
 /**
  * One running instance of a link: its transport, codec, scheduler, emitter, commit tracker and
@@ -63,6 +70,13 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   readonly #pool: WorkerPool | undefined;
   /** The partitions this instance owns now. */
   readonly #assignment = new Map<string, TopicPartition>();
+  readonly #gate: PartitionGate;
+  /** The link's tables, when it declares any, and how they follow the partitions. */
+  readonly #tables: LinkTables | undefined;
+  readonly #tablePartitions: TablePartitions | undefined;
+  /** The synchronous and exactly-once modes: the batch being handled (a revoke waits for it). */
+  #batchInFlight: Promise<void> | undefined;
+  #ticks = 0;
   #resolveDone!: (exit: LinkExit) => void;
   #stopping: Promise<LinkExit> | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
@@ -75,7 +89,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   /** Whether a shutdown still lets in-flight handlers emit (draining), or already refuses sends. */
   #isDraining = false;
 
-  constructor(definition: LinkDefinition, settings: LinkSettings, factory: TransportFactory, logger: Logger) {
+  constructor(definition: LinkDefinition, settings: LinkSettings, factory: TransportFactory, logger: Logger, stateStore?: StateStoreFactory) {
     this.#settings = settings;
     this.#definition = definition;
     this.#logger = logger;
@@ -83,6 +97,12 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.uid = settings.uid;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.instance = definition.create();
+    if (definition.tables.length > 0 && settings.workers > 0) {
+      throw new CatenaeError(
+        ErrorCode.BadFlag,
+        `--workers ${settings.workers} cannot run link ${settings.name}: its tables (${definition.tables.map((t) => t.name).join(', ')}) live in the main thread; scale it with more instances instead`,
+      );
+    }
     this.#pool = settings.workers > 0 && definition.transforms.length > 0 ? new WorkerPool(definition, settings, { logger, control: this, onFatal: (err) => void this.#fail(err) }) : undefined;
     this.#handlers = new HandlerTable(definition, this.#pool?.handlerMethods(definition, (item) => this.#dispatcher.emit(item, undefined)) ?? this.instance, settings.inputs);
     this.consumerGroup = this.#handlers.hasHandlers ? settings.consumerGroup : undefined;
@@ -93,12 +113,37 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       transactional: settings.mode === 'exactly-once',
       // These modes wait for acknowledgements before going on: make them come quickly.
       lowLatency: settings.mode === 'synchronous' || settings.mode === 'exactly-once',
+      // A table's changelog offsets follow the order records were produced in (see Shard), and
+      // its shard p covers partition p of every input.
+      ...(definition.tables.length > 0 ? { idempotent: true, copartitioned: true } : {}),
     });
-    this.ctx = new Context({ uid: this.uid, linkName: this.name, consumerGroup: this.consumerGroup, logger, args: settings.args }, this);
-    const codec = new ElectronCodec(settings);
     const fatal = (err: Error) => void this.#fail(err);
     this.#emitter = new Emitter(this.#transport, () => this.#progress(), fatal, settings.name);
-    this.#dispatcher = new Dispatcher(this.instance, this.ctx, codec, this.#emitter, settings.output, settings.name, settings.mode !== 'async');
+    this.#gate = new PartitionGate(this.#transport);
+    this.#tables =
+      definition.tables.length > 0
+        ? new LinkTables({
+            specs: definition.tables,
+            link: settings.name,
+            uid: settings.uid,
+            group: settings.consumerGroup,
+            codec: settings.codec,
+            schemas: settings.schemas,
+            isTransactional: settings.mode === 'exactly-once',
+            hasAsyncHandlers: this.#handlers.hasAsyncHandlers,
+            store: stateStore,
+            logger,
+            scheduleFlush: () => this.#emitter.scheduleFlush(),
+          })
+        : undefined;
+    if (this.#tables !== undefined) {
+      this.#emitter.carry(this.#tables);
+      this.#tablePartitions = new TablePartitions(this.#tables, this.#transport, this.#gate, settings.name, fatal);
+      for (const spec of definition.tables) if (spec.property !== undefined) (this.instance as Record<string, unknown>)[spec.property] = this.#tables.byName[spec.name];
+    }
+    this.ctx = new Context({ uid: this.uid, linkName: this.name, consumerGroup: this.consumerGroup, logger, args: settings.args, tables: this.#tables?.byName }, this);
+    const codec = new ElectronCodec(settings);
+    this.#dispatcher = new Dispatcher(this.instance, this.ctx, codec, this.#emitter, settings.output, settings.name, settings.mode !== 'async', this.#tables);
     this.#scheduler = new Scheduler({
       dispatcher: this.#dispatcher,
       emitter: this.#emitter,
@@ -106,6 +151,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       logger,
       concurrency: settings.concurrency,
       linkName: settings.name,
+      dropsRevoked: settings.mode === 'async' || settings.mode === 'sequential',
       onSettled: () => {
         this.#emitter.scheduleFlush();
         this.#progress();
@@ -134,7 +180,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       logger,
     );
     for (const generator of definition.generators) this.#sources.addGenerator(this.instance, generator.method, generator.interval);
-    this.#selector = createInputSelector(settings, this.#transport, this.#inputTopics());
+    this.#selector = createInputSelector(settings, this.#gate, this.#inputTopics());
     this.#consumeLoop = new ConsumeLoop(
       { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger, selector: this.#selector, linkName: settings.name },
       this.#handlers.snapshot(),
@@ -149,9 +195,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         },
         aroundBatch:
           settings.mode === 'exactly-once'
-            ? (records, handle) => this.#transaction(records, handle)
+            ? (records, handle) => this.#aroundBatch(this.#transaction(records, handle))
             : settings.mode === 'synchronous'
-              ? (_, handle) => this.#synchronousBatch(handle)
+              ? (_, handle) => this.#aroundBatch(this.#synchronousBatch(handle))
               : undefined,
       },
     );
@@ -173,6 +219,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     const topics = this.#handlers.topics.map((topic) => ({ topic }));
     if (settings.output) topics.push({ topic: settings.output });
     if (topics.length > 0) await this.#transport.ensureTopics(topics);
+    await this.#tablePartitions?.prepare(this.#handlers.topics);
     await connectStores(this.ctx, settings, this.#logger);
     const setup = (this.instance as { setup?: Function }).setup;
     if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
@@ -184,7 +231,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       // A pure source whose generators all returned has nothing left to do: stop cleanly.
       void this.#sources.whenDone().then(() => this.stop('every generator finished'));
     }
-    this.#commitTimer = setInterval(() => void this.commitNow(), COMMIT_INTERVAL_MS);
+    this.#commitTimer = setInterval(() => void this.#tick(), COMMIT_INTERVAL_MS);
     this.#commitTimer.unref();
     this.#publishState('running');
     this.#logger.info(
@@ -193,7 +240,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   isIdle(): boolean {
-    return this.#scheduler.pending === 0 && this.#emitter.isIdle && !this.#sources.hasOneShotsRunning;
+    return this.#scheduler.pending === 0 && this.#emitter.isIdle && !this.#sources.hasOneShotsRunning && this.#tables?.isBusy !== true;
   }
 
   commitNow(): Promise<void> {
@@ -211,6 +258,15 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     return this.#commitChain;
   }
 
+  // Every commit interval: commit, then write what became durable to the tables' local stores.
+  async #tick(): Promise<void> {
+    await this.commitNow();
+    const tables = this.#tables;
+    if (tables === undefined) return;
+    if (++this.#ticks % SIZE_TICKS === 0) tables.publishSizes();
+    await tables.flushStores().catch((err: unknown) => this.#fail(new CatenaeError(ErrorCode.State, `cannot write the tables' local store: ${errorMessage(err)}`, { cause: err })));
+  }
+
   /** Undoes a start that failed half-way, quietly: the caller reports the error. */
   async abortStart(err: Error): Promise<void> {
     this.#stopping ??= Promise.resolve({ ok: false, reason: err.message, error: err });
@@ -226,6 +282,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await withDeadline(this.#rpc.stop(), ms);
     await closeStores(this.ctx, this.#logger);
     await withDeadline(this.#transport.close(), ms);
+    // After the transport left the group (its revoke emitted, committed and released the shards).
+    await this.#tables?.close().catch((err: unknown) => this.#logger.error(`closing the tables failed: ${errorMessage(err)}`));
     this.#stopErrorLog();
     this.#publishState('stopped');
   }
@@ -243,6 +301,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       await this.#whenHandled();
       if (this.#hasFailed) throw new Error('the link failed during the transaction');
       await transactions.commit(nextOffsets(records), TRANSACTION_TIMEOUT_MS);
+      this.#tables?.committed();
     } catch (err) {
       await transactions.abort(TRANSACTION_TIMEOUT_MS).catch(() => undefined);
       void this.#fail(new CatenaeError(ErrorCode.Broker, `transaction aborted: ${errorMessage(err)}`, { cause: err }));
@@ -267,6 +326,15 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     if (!this.#hasFailed) await this.commitNow();
   }
 
+  /** Runs one batch of the synchronous or exactly-once mode, remembered so a revoke can wait for it. */
+  #aroundBatch(run: Promise<void>): Promise<void> {
+    const batch = run.finally(() => {
+      if (this.#batchInFlight === batch) this.#batchInFlight = undefined;
+    });
+    this.#batchInFlight = batch;
+    return batch;
+  }
+
   stop(reason?: string): Promise<LinkExit> {
     return this.#shutdown({ ok: true, reason: reason ?? 'stopped' }, true);
   }
@@ -287,8 +355,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   async addInput(topic: string): Promise<void> {
-    this.#handlers.add(topic);
     await this.#transport.ensureTopics([{ topic }]);
+    await this.#tablePartitions?.checkInput(topic);
+    this.#handlers.add(topic);
     this.#subscribe();
   }
 
@@ -316,7 +385,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         for (const tp of partitions) this.#assignment.set(`${tp.topic}\u0000${tp.partition}`, tp);
         this.#logger.info(`assigned ${describePartitions(partitions)}`);
         if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'assigned', partitions });
-        this.#selector.onAssigned([...this.#assignment.values()]);
+        const assignment = [...this.#assignment.values()];
+        this.#tablePartitions?.assigned(assignment);
+        this.#selector.onAssigned(assignment);
       },
       onRevoked: (partitions) => this.#revoked(partitions),
     });
@@ -324,11 +395,26 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#isSubscribed = true;
   }
 
+  /**
+   * The group takes partitions away: electrons of theirs not started are dropped (the next owner
+   * reads them from the committed offset), those running finish, their outputs and table changes
+   * are acknowledged and committed, then their shards are handed back.
+   */
   async #revoked(partitions: TopicPartition[]): Promise<void> {
     this.#logger.debug(`revoking ${describePartitions(partitions)}`);
     if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'revoked', partitions });
-    await withDeadline(this.#emitter.whenIdle(), REVOKE_DRAIN_MS);
+    const deadline = Date.now() + REVOKE_DRAIN_MS;
+    const left = () => Math.max(deadline - Date.now(), 0);
+    this.#tracker.revoke(partitions);
+    if (this.#batchInFlight !== undefined) await withDeadline(this.#batchInFlight, left());
+    const numbers = [...new Set(partitions.map((tp) => tp.partition))];
+    if (this.#tables !== undefined) await withDeadline(this.#tables.quiesce(numbers), left());
+    const isIdle = await settledWithin(this.#emitter.whenIdle(), left());
     await this.commitNow();
+    if (this.#tables !== undefined) {
+      await this.#tables.release(numbers, isIdle).catch((err: unknown) => this.#fail(new CatenaeError(ErrorCode.State, `cannot hand the table shards of ${describePartitions(partitions)} back: ${errorMessage(err)}`, { cause: err })));
+    }
+    this.#gate.forget(partitions);
     this.#tracker.drop(partitions);
     for (const tp of partitions) this.#assignment.delete(`${tp.topic}\u0000${tp.partition}`);
   }

@@ -24,6 +24,7 @@ export class Scheduler {
   readonly #onSettled: () => void;
   readonly #onFatal: (err: Error) => void;
   readonly #linkName: string;
+  readonly #dropsRevoked: boolean;
   readonly #lanes = new Map<string, LaneQueue>();
   readonly #timings: HandlerTimings;
   #inFlight = 0;
@@ -41,6 +42,11 @@ export class Scheduler {
     logger: Logger;
     concurrency: number;
     linkName: string;
+    /**
+     * Drop electrons of revoked partitions instead of running them (the modes that commit per
+     * electron; a batch of the synchronous and exactly-once modes finishes as a whole).
+     */
+    dropsRevoked?: boolean;
     /** Called after asynchronous work settled: flush outputs, maybe fetch more. */
     onSettled: () => void;
     onFatal: (err: Error) => void;
@@ -51,6 +57,7 @@ export class Scheduler {
     this.#logger = options.logger;
     this.#concurrency = options.concurrency;
     this.#linkName = options.linkName;
+    this.#dropsRevoked = options.dropsRevoked ?? false;
     this.#timings = new HandlerTimings(options.linkName);
     this.#onSettled = options.onSettled;
     this.#onFatal = options.onFatal;
@@ -128,6 +135,8 @@ export class Scheduler {
    * skipped); false when it is now pending, its lane marked busy.
    */
   #run(batch: InputBatch, i: number, attempt: number, heldLane: string | undefined): boolean {
+    // Its partition went to another member: that one reads it from the committed offset.
+    if (this.#dropsRevoked && batch.trackers[i]!.isRevoked) return true;
     const electron = batch.electrons[i];
     if (electron === undefined) return this.#fail(batch, i, batch.errors[i], Infinity, heldLane);
     let pending: Promise<void> | undefined;

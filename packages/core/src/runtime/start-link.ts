@@ -10,6 +10,7 @@ import { resolveSettings } from './link-settings.js';
 import type { StartOptions } from './start-options.js';
 import { kafkaTransport } from './transport-registry.js';
 import { isInLinkWorker } from './workers/in-link-worker.js';
+import { stateStoreFor } from '../state/state-store-registry.js';
 
 let processBroker: EmbeddedBroker | undefined;
 
@@ -35,7 +36,9 @@ export async function startLink(link: LinkLike, options: StartOptions = {}): Pro
   const settings = resolveSettings(definition, options);
   const factory = await transportOf(options);
   const logger = createLogger(settings.logLevel, settings.logFormat, settings.name, settings.uid);
-  const runtime = new LinkRuntime(definition, settings, factory, logger);
+  const hasTables = definition.tables.length > 0;
+  const stateStore = hasTables ? (options.stateStore ?? (options.stateDir !== undefined ? await stateStoreFor(options.stateDir) : undefined)) : undefined;
+  const runtime = new LinkRuntime(definition, settings, factory, logger, stateStore);
   // Loaded only when asked for: prom-client stays out of a process that serves no metrics.
   const metrics = options.metricsPort === undefined ? undefined : await (await import('../metrics/metrics-server.js')).serveMetrics(options.metricsPort, settings.name, settings.uid, logger);
   try {

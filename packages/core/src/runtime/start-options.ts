@@ -1,6 +1,7 @@
 import type { Codec } from '../codec/codec.js';
 import type { ExecutionMode, InputFormat, InputMode, OnError } from '../registry/link-definition.js';
 import type { TransportFactory } from '../transport/transport.js';
+import type { StateStoreFactory } from '../state/state-store.js';
 
 /** Log formats of `--log-format`. */
 export type LogFormat = 'json' | 'pretty';
@@ -62,4 +63,11 @@ export interface StartOptions {
   shutdownTimeoutMs?: number;
   /** Serve Prometheus metrics, `/health` and `/ready` on this port. */
   metricsPort?: number;
+  /**
+   * Keep the shards of the link's tables in a local persistent store in this directory (through
+   * `@catenae/state-lmdb`), so a restart replays only the changelog's tail. Absent: in memory.
+   */
+  stateDir?: string;
+  /** A persistent store to keep table shards in, instead of the one `stateDir` loads. */
+  stateStore?: StateStoreFactory;
 }

@@ -14,3 +14,15 @@ export function withDeadline(promise: Promise<unknown>, ms: number): Promise<voi
     );
   });
 }
+
+/** Waits for `promise`, but no longer than `ms`; resolves with whether it settled in time (never rejects). */
+export function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms, false);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(done, done);
+  });
+}

@@ -135,6 +135,23 @@ export class TestDriver {
     await Promise.all(this.#handles.map((handle) => handle.commitNow()));
   }
 
+  /**
+   * What the instances of `linkName` hold in their table `table` now, merged over the shards
+   * (each key lives in one shard). Read it after `drain()`.
+   * @throws CatenaeError `CATENAE_BAD_LINK` when no instance of the link runs here or it has no such table.
+   */
+  table<K = unknown, V = unknown>(linkName: string, table: string): Map<K, V> {
+    const instances = this.instances(linkName);
+    if (instances.length === 0) throw new CatenaeError(ErrorCode.BadLink, `no link named "${linkName}" runs in this driver`);
+    const merged = new Map<K, V>();
+    for (const handle of instances) {
+      const found = handle.ctx.tables[table];
+      if (found === undefined) throw new CatenaeError(ErrorCode.BadLink, `link ${linkName} has no table "${table}" (it has: ${Object.keys(handle.ctx.tables).join(', ') || 'none'})`);
+      for (const [key, value] of found.entries()) merged.set(key as K, value as V);
+    }
+    return merged;
+  }
+
   /** Every electron produced on `topic` so far, decoded, in the order they were appended. */
   read<V = unknown>(topic: string): Electron<V>[] {
     return this.broker.topicRecords(topic).map((record) => {

@@ -40,4 +40,12 @@ export interface OutgoingRecord {
 export interface TopicSpec {
   topic: string;
   partitions?: number;
+  /** Topic settings, as Kafka names them (`cleanup.policy`, `retention.ms`, ...). */
+  config?: Record<string, string>;
+}
+
+/** The first offset still kept and the next offset to be written, of one partition. */
+export interface PartitionWatermarks extends TopicPartition {
+  low: number;
+  high: number;
 }

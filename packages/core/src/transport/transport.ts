@@ -1,4 +1,4 @@
-import type { OutgoingRecord, PartitionOffset, RawRecord, TopicPartition, TopicSpec } from './records.js';
+import type { OutgoingRecord, PartitionOffset, PartitionWatermarks, RawRecord, TopicPartition, TopicSpec } from './records.js';
 
 /** Told by a transport when the group hands partitions to this member or takes them away. */
 export interface RebalanceListener {
@@ -9,6 +9,23 @@ export interface RebalanceListener {
    * (bounded by its own timeout) before giving them up, so the runtime can commit what it finished.
    */
   onRevoked(partitions: TopicPartition[]): Promise<void> | void;
+}
+
+/**
+ * Reads partitions by offset, outside any consumer group: how a link restores its tables from
+ * their changelogs. Reads committed records only.
+ */
+export interface PartitionReader {
+  /** The watermarks of each partition, in the order given. */
+  watermarks(partitions: readonly TopicPartition[]): Promise<PartitionWatermarks[]>;
+  /**
+   * Reads each partition from its offset up to its end as of the call (for transactional topics,
+   * the last stable offset), handing records to `onBatch` in batches and awaiting it; resolves with
+   * the offset reached in each partition. An offset below the log start reads from the log start.
+   */
+  readToEnd(starts: readonly PartitionOffset[], onBatch: (records: RawRecord[]) => Promise<void> | void): Promise<PartitionOffset[]>;
+  /** Closes the reader's clients. Idempotent. */
+  close(): Promise<void>;
 }
 
 /** How a link instance's clients are configured. */
@@ -25,6 +42,11 @@ export interface TransportOptions {
   config?: Record<string, string>;
   /** Produce in transactions (the `exactly-once` mode): the transport then offers `transactions`. */
   transactional?: boolean;
+  /**
+   * Members of the group get the same partition numbers of every input topic (Kafka's range
+   * assignment), as a link with tables needs: its shard p covers partition p of each input.
+   */
+  copartitioned?: boolean;
 }
 
 /**
@@ -52,6 +74,10 @@ export interface Transport {
   connect(): Promise<void>;
   /** Creates the topics that do not exist yet; existing ones are left as they are. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /** The partition count of `topic`, or undefined when it does not exist (never creates it). */
+  partitionCount(topic: string): Promise<number | undefined>;
+  /** A reader of partitions by offset (for restoring tables); close it after use. */
+  createReader(): PartitionReader;
   /** Joins the group on these topics (replacing any earlier subscription). */
   subscribe(topics: readonly string[], listener: RebalanceListener): void;
   /**

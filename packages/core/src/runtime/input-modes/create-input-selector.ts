@@ -1,13 +1,13 @@
-import type { Transport } from '../../transport/transport.js';
 import type { LinkSettings } from '../link-settings.js';
+import type { PartitionGate } from '../partition-gate.js';
 import { ExpSelector } from './exp-selector.js';
 import { ParitySelector, type InputSelector } from './input-selector.js';
 import { PrioritySelector } from './priority-selector.js';
 
-/** The selector of the link's `--input-mode`, acting on its transport. */
-export function createInputSelector(settings: LinkSettings, transport: Transport, topics: { topic: string; priority: number }[]): InputSelector {
-  const pause = (partitions: Parameters<Transport['pause']>[0]) => transport.pause(partitions);
-  const resume = (partitions: Parameters<Transport['resume']>[0]) => transport.resume(partitions);
+/** The selector of the link's `--input-mode`, pausing and resuming through the link's gate. */
+export function createInputSelector(settings: LinkSettings, gate: PartitionGate, topics: { topic: string; priority: number }[]): InputSelector {
+  const pause = (partitions: Parameters<PartitionGate['hold']>[1]) => gate.hold('input-mode', partitions);
+  const resume = (partitions: Parameters<PartitionGate['release']>[1]) => gate.release('input-mode', partitions);
   switch (settings.inputMode) {
     case 'parity':
       return new ParitySelector();

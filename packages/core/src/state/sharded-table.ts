@@ -1,0 +1,126 @@
+import { CatenaeError, ErrorCode } from '../errors.js';
+import type { TableSpec } from '../registry/link-definition.js';
+import type { OutgoingRecord } from '../transport/records.js';
+import type { KeyedTable, TableKey } from './keyed-table.js';
+import type { Shard } from './shard.js';
+import type { TableCodec } from './table-codec.js';
+import { checkTableKey, encodeTableKey } from './table-key.js';
+import type { WriteOwner } from './write-scopes.js';
+
+/** What a table needs of the link's tables: where a write goes and what follows it. */
+export interface TableHost {
+  /** The partition of the electron being handled, or -1 outside a handler. */
+  currentPartition(): number;
+  /** The partition a keyed electron with this key would take. */
+  partitionOfKey(key: TableKey): number;
+  /** Records a write (undone if the handler throws); outside a handler it is published at once. */
+  wrote(table: ShardedTable, shard: Shard, key: TableKey, before: unknown): void;
+  /** Why this instance holds no shard `partition` now, for the error message. */
+  describeMissing(partition: number): string;
+}
+
+/**
+ * A {@link KeyedTable}: one {@link Shard} per input partition this instance owns. A handler's
+ * reads and writes go to the shard of its electron's partition; outside handlers, to the shard
+ * of the key's partition.
+ */
+export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
+  readonly name: string;
+  readonly spec: TableSpec;
+  readonly codec: TableCodec;
+  /** By partition number; undefined where this instance holds no shard. */
+  readonly shards: (Shard | undefined)[] = [];
+  readonly #host: TableHost;
+  readonly #checksPrimitives: boolean;
+
+  constructor(spec: TableSpec, codec: TableCodec, host: TableHost) {
+    this.name = spec.name;
+    this.spec = spec;
+    this.codec = codec;
+    this.#host = host;
+    // The built-in text codecs encode every string, finite number and boolean; others (Avro,
+    // a user's codec) may refuse any value, so every value is tried.
+    const name = codec.headers[0]?.['catenae-codec'];
+    this.#checksPrimitives = name !== 'transparent' && name !== 'json';
+  }
+
+  get(key: TableKey): unknown {
+    return this.#shardFor(key).get(key);
+  }
+
+  has(key: TableKey): boolean {
+    return this.#shardFor(key).has(key);
+  }
+
+  set(key: TableKey, value: unknown): this {
+    checkTableKey(this.name, key);
+    if (value === undefined || value === null) {
+      throw new CatenaeError(ErrorCode.Encode, `table ${this.name}: cannot store ${String(value)} for key "${key}"; use delete()`);
+    }
+    const shard = this.#shardFor(key);
+    const before = shard.get(key);
+    shard.put(key, value);
+    this.#host.wrote(this, shard, key, before);
+    return this;
+  }
+
+  delete(key: TableKey): boolean {
+    checkTableKey(this.name, key);
+    const shard = this.#shardFor(key);
+    const before = shard.get(key);
+    if (before === undefined) return false;
+    shard.put(key, undefined);
+    this.#host.wrote(this, shard, key, before);
+    return true;
+  }
+
+  *entries(): IterableIterator<[TableKey, unknown]> {
+    for (const shard of this.shards) if (shard !== undefined) yield* shard.entries();
+  }
+
+  *keys(): IterableIterator<TableKey> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): IterableIterator<unknown> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): IterableIterator<[TableKey, unknown]> {
+    return this.entries();
+  }
+
+  get size(): number {
+    let size = 0;
+    for (const shard of this.shards) if (shard !== undefined) size += shard.size;
+    return size;
+  }
+
+  validate(value: unknown): void {
+    const type = typeof value;
+    if (!this.#checksPrimitives && (type === 'number' || type === 'string' || type === 'boolean')) return;
+    this.codec.encode(value);
+  }
+
+  /** The changelog record of `key`'s value now (a tombstone when it has none). */
+  changeRecord(shard: Shard, key: TableKey): OutgoingRecord {
+    const value = shard.get(key);
+    return {
+      topic: this.codec.topic,
+      partition: shard.partition,
+      key: encodeTableKey(key),
+      value: value === undefined ? null : this.codec.encode(value),
+      headers: this.codec.headers,
+      timestamp: undefined,
+    };
+  }
+
+  #shardFor(key: TableKey): Shard {
+    const host = this.#host;
+    const current = host.currentPartition();
+    const partition = current >= 0 ? current : host.partitionOfKey(key);
+    const shard = this.shards[partition];
+    if (shard !== undefined) return shard;
+    throw new CatenaeError(ErrorCode.State, `table ${this.name}: key "${String(key)}" belongs to shard ${partition}, ${host.describeMissing(partition)}`);
+  }
+}
