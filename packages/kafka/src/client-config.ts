@@ -84,8 +84,7 @@ export function consumerConfig(input: ClientConfigInput): ClientConfig {
     // assignments, which is what the runtime's revoke (drain all, commit) is built for.
     // Round-robin spreads the partitions of several input topics over the members; range would
     // give every one-partition topic to the same member. `cooperative-sticky` works too.
-    // A link with tables needs range: its shard p covers partition p of every input topic.
-    'partition.assignment.strategy': input.copartitioned === true ? 'range' : 'roundrobin,range',
+    'partition.assignment.strategy': 'roundrobin,range',
     // Members learn of a rebalance from a heartbeat answer: 1 s instead of 3 s lets a new
     // instance get its partitions sooner.
     'heartbeat.interval.ms': 1000,
@@ -97,6 +96,9 @@ export function consumerConfig(input: ClientConfigInput): ClientConfig {
   };
   // Exactly once: reading uncommitted input would let aborted records through.
   const fixed: RdkafkaConfig = input.transactional === true ? { offset_commit_cb: true, 'isolation.level': 'read_committed' } : { offset_commit_cb: true };
+  // A link with tables: its shard p covers partition p of every input topic, which only range
+  // assignment guarantees (whatever strategy the user set).
+  if (input.copartitioned === true) fixed['partition.assignment.strategy'] = 'range';
   return split(defaults, input.config, fixed);
 }
 

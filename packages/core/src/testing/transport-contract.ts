@@ -212,6 +212,74 @@ export function describeTransportContract(
       assert.ok(elapsed >= 900 && elapsed < 11_000, `waited ${elapsed} ms for waitMs 1000`);
     });
 
+    test('partitionCount names a topic\'s partitions, and undefined for a missing one without creating it', async (h) => {
+      const topic = h.name('count');
+      const missing = h.name('missing');
+      const client = await h.open();
+      await client.ensureTopics([{ topic, partitions: 5, config: { 'cleanup.policy': 'compact' } }]);
+      assert.equal(await client.partitionCount(topic), 5);
+      assert.equal(await client.partitionCount(missing), undefined);
+      assert.equal(await client.partitionCount(missing), undefined, 'asking did not create it');
+    });
+
+    test('a reader reads partitions from an offset up to their end, outside any group', async (h) => {
+      const topic = h.name('reader');
+      const producer = await h.open();
+      await producer.ensureTopics([{ topic, partitions: 2 }]);
+      await h.produce(producer, Array.from({ length: 30 }, (_, i) => record(topic, null, `${i}`, { partition: i % 2 })));
+      const reader = producer.createReader();
+      try {
+        const marks = await reader.watermarks([
+          { topic, partition: 0 },
+          { topic, partition: 1 },
+        ]);
+        assert.deepEqual(marks.map(({ partition, low, high }) => [partition, low, high]), [
+          [0, 0, 15],
+          [1, 0, 15],
+        ]);
+        const read: RawRecord[] = [];
+        const ends = await reader.readToEnd(
+          [
+            { topic, partition: 0, offset: 10 },
+            { topic, partition: 1, offset: 15 },
+          ],
+          (batch) => {
+            read.push(...batch);
+          },
+        );
+        assert.deepEqual(ends.map(({ partition, offset }) => [partition, offset]), [
+          [0, 15],
+          [1, 15],
+        ]);
+        assert.deepEqual(read.map((r) => [r.partition, r.offset]), [10, 11, 12, 13, 14].map((o) => [0, o]));
+      } finally {
+        await reader.close();
+      }
+    });
+
+    test('co-partitioned members of a group get the same partition numbers of every topic', async (h) => {
+      const [left, right] = [h.name('copart-l'), h.name('copart-r')];
+      const producer = await h.open();
+      await producer.ensureTopics([
+        { topic: left, partitions: 3 },
+        { topic: right, partitions: 3 },
+      ]);
+      const members: Member[] = [];
+      for (let i = 0; i < 2; i++) {
+        const transport = h.factory.create({ clientId: h.name(`copart${i}`), groupId: h.name('copart'), copartitioned: true });
+        h.track(transport);
+        await transport.connect();
+        const member = new Member(transport, {});
+        transport.subscribe([left, right], member);
+        members.push(member);
+      }
+      await h.pump(members, () => members.every((m) => m.owned.length > 0) && members.reduce((n, m) => n + m.owned.length, 0) === 6, 'six partitions assigned');
+      for (const member of members) {
+        const numbers = (topic: string) => member.owned.filter((tp) => tp.topic === topic).map((tp) => tp.partition).sort();
+        assert.deepEqual(numbers(left), numbers(right));
+      }
+    });
+
     test('close is idempotent and later calls fail with CATENAE_CLOSED', async (h) => {
       const topic = h.name('close');
       const m = await h.member('close', [topic], { partitions: 1 });
@@ -285,6 +353,11 @@ class Harness {
 
   name(label: string): string {
     return `catenae-contract-${label}-${this.#suffix}`;
+  }
+
+  /** Closes `transport` with the others at the end of the test. */
+  track(transport: Transport): void {
+    this.#transports.push(transport);
   }
 
   async open(groupLabel?: string): Promise<Transport> {
