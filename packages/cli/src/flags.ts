@@ -39,6 +39,11 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
   { name: 'log-format', type: 'string', describe: 'pretty | json (default pretty)' },
   { name: 'shutdown-timeout', type: 'number', describe: 'milliseconds a stop may take to drain and commit (default 30000)' },
   { name: 'metrics-port', type: 'number', describe: 'serve Prometheus metrics, /health and /ready on this port' },
+  {
+    name: 'state-dir',
+    type: 'string',
+    describe: 'keep table shards in a local store here (default on Kafka: <tmp>/catenae-state; "memory": in memory)',
+  },
 ];
 
 /** The environment variable of a flag: `consumer-group` → `CATENAE_CONSUMER_GROUP`. */

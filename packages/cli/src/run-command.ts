@@ -1,4 +1,6 @@
-import { CatenaeError, ErrorCode, startLink, type LinkExit, type LinkHandle } from '@catenae/core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CatenaeError, ErrorCode, startLink, type LinkDefinition, type LinkExit, type LinkHandle, type StartOptions } from '@catenae/core';
 import { loadLinks, moduleUrlOf } from './load-links.js';
 import { parseRunArgs } from './parse-run-args.js';
 
@@ -24,6 +26,7 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
       `-i, -o and -g apply to one link, but ${request.files.join(' ')} export ${links.length} (${links.map((l) => l.name).join(', ')}): set their topics in @Link or run them separately`,
     );
   }
+  await chooseStateDir(request.options, links);
   const handles: LinkHandle[] = [];
   const stopAll = (reason: string) => Promise.all(handles.map((handle) => handle.stop(reason)));
   let signals = 0;
@@ -61,4 +64,32 @@ async function loadConnectors(): Promise<void> {
   } catch (err) {
     throw new CatenaeError(ErrorCode.Store, `-m and -a need ${name}: install it (pnpm add ${name}); ${(err as Error).message.split('\n')[0]}`);
   }
+}
+
+/** Where the state of the links' tables lives when the run keeps any. */
+export const DEFAULT_STATE_DIR = join(tmpdir(), 'catenae-state');
+
+/**
+ * Tables keep their shards on disk (`@catenae/state-lmdb`) on Kafka unless told otherwise, so a
+ * restart replays only the changelog's tail; `--state-dir memory` and embedded runs keep them in
+ * memory (the embedded broker's changelogs live no longer than the process). Without the package
+ * and without an explicit `--state-dir`, tables stay in memory.
+ */
+async function chooseStateDir(options: StartOptions, links: readonly LinkDefinition[]): Promise<void> {
+  if (options.stateDir === 'memory') {
+    delete options.stateDir;
+    return;
+  }
+  if (!links.some((link) => link.tables.length > 0)) return;
+  const isExplicit = options.stateDir !== undefined;
+  if (!isExplicit && options.kafka === undefined) return;
+  try {
+    await import('@catenae/state-lmdb');
+  } catch (err) {
+    // Not installed: tables stay in memory, restored from the changelogs at every start.
+    if (!isExplicit) return;
+    const reason = (err as Error).message.split('\n')[0];
+    throw new CatenaeError(ErrorCode.State, `--state-dir keeps tables in @catenae/state-lmdb: install it (pnpm add @catenae/state-lmdb), or pass --state-dir memory; ${reason}`);
+  }
+  options.stateDir ??= DEFAULT_STATE_DIR;
 }

@@ -6,15 +6,14 @@ import type { ShardStore, StoredEntry } from './state-store.js';
 interface Dirty {
   /** The live value; undefined when deleted. */
   value: unknown;
-  /** Bumped by every write, to tell whether `bytes` still encode `value`. */
+  /** Bumped by every write, to tell whether the last emission still encodes `value`. */
   version: number;
   emittedVersion: number;
-  /** The last encoding the changelog got (null: a tombstone); undefined before the first. */
-  bytes: Buffer | null | undefined;
-  /** The first changelog record of this key not reflected in the store (Infinity: none yet). */
-  firstIndex: number;
-  /** The changelog record that carries `bytes`. */
-  lastIndex: number;
+  /**
+   * Changelog records of this key not in the store yet, oldest first: [record index, encoding
+   * (null: a tombstone)]. A hot key keeps a few: the store gets the newest durable one.
+   */
+  emissions: [number, Buffer | null][];
 }
 
 /** Clean values kept decoded per shard, so hot keys are not decoded on every read. */
@@ -76,7 +75,7 @@ export class StoredShard extends Shard {
       return;
     }
     this.#cache.delete(key);
-    this.#dirty.set(key, { value, version: 1, emittedVersion: 0, bytes: undefined, firstIndex: Infinity, lastIndex: -1 });
+    this.#dirty.set(key, { value, version: 1, emittedVersion: 0, emissions: [] });
   }
 
   *entries(): IterableIterator<[TableKey, unknown]> {
@@ -104,10 +103,8 @@ export class StoredShard extends Shard {
 
   emitted(key: TableKey, bytes: Buffer | null, index: number): void {
     const dirty = this.#dirty.get(key)!;
-    dirty.bytes = bytes;
+    dirty.emissions.push([index, bytes]);
     dirty.emittedVersion = dirty.version;
-    dirty.lastIndex = index;
-    if (dirty.firstIndex === Infinity) dirty.firstIndex = index;
   }
 
   async restore(records: readonly (readonly [TableKey, Buffer | null])[], end: number): Promise<void> {
@@ -125,28 +122,32 @@ export class StoredShard extends Shard {
 
   async #flush(): Promise<void> {
     const durable = this.durable;
-    const written: [TableKey, Dirty, number, number][] = [];
+    const written: [TableKey, Dirty, number][] = [];
     const entries: StoredEntry[] = [];
+    // The first changelog record the store will not reflect after this write.
     let firstUnwritten = durable;
     for (const [key, dirty] of this.#dirty) {
-      if (dirty.bytes !== undefined && dirty.lastIndex < durable) {
-        entries.push([key, dirty.bytes ?? undefined]);
-        written.push([key, dirty, dirty.lastIndex, dirty.emittedVersion]);
-      } else if (dirty.firstIndex < firstUnwritten) {
-        firstUnwritten = dirty.firstIndex;
+      const emissions = dirty.emissions;
+      let newest = emissions.length - 1;
+      while (newest >= 0 && emissions[newest]![0] >= durable) newest--;
+      if (newest >= 0) {
+        const [index, bytes] = emissions[newest]!;
+        entries.push([key, bytes ?? undefined]);
+        written.push([key, dirty, index]);
       }
+      const next = emissions[newest + 1];
+      if (next !== undefined && next[0] < firstUnwritten) firstUnwritten = next[0];
     }
     const checkpoint = this.base + firstUnwritten;
     if (entries.length === 0 && checkpoint === this.#checkpoint) return;
     await this.#store.write(entries, checkpoint);
     this.#checkpoint = checkpoint;
-    for (const [key, dirty, index, version] of written) {
-      if (dirty.lastIndex === index && dirty.version === version && !this.pending.has(key)) {
+    for (const [key, dirty, index] of written) {
+      const emissions = dirty.emissions;
+      while (emissions.length > 0 && emissions[0]![0] <= index) emissions.shift();
+      if (emissions.length === 0 && dirty.version === dirty.emittedVersion && !this.pending.has(key) && this.#dirty.get(key) === dirty) {
         this.#dirty.delete(key);
         if (dirty.value !== undefined) this.#remember(key, dirty.value);
-      } else {
-        // Written again since: the next record of it comes after the one just stored.
-        dirty.firstIndex = index + 1;
       }
     }
   }
