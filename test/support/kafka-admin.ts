@@ -77,8 +77,10 @@ export async function readTopic(topic: string, enough: (records: KeyedValue[]) =
  */
 export async function produceKeyed(topic: string, count: number, keys: number, perSecond?: number): Promise<void> {
   // Idempotent: the source keeps each key's order even when the broker restarts under it.
-  const config = { 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000, partitioner: 'murmur2_random', 'enable.idempotence': true };
-  const producer = new Kafka.Producer(config as Kafka.ProducerGlobalConfig);
+  const config = { 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000, 'enable.idempotence': true };
+  // Keys land where Java clients (and Catenae links) put them: the partitioner is a topic-level
+  // setting, which librdkafka ignores in the global configuration.
+  const producer = new Kafka.Producer(config as Kafka.ProducerGlobalConfig, { partitioner: 'murmur2_random' });
   await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(5);
   let acked = 0;

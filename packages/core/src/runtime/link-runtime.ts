@@ -31,6 +31,8 @@ import type { StateStoreFactory } from '../state/state-store.js';
 import { PartitionGate } from './partition-gate.js';
 import { TablePartitions } from './table-partitions.js';
 import { settledWithin } from './with-deadline.js';
+import type { Handler } from './dispatch.js';
+import { linkKeyedTopic } from './rpc/rpc-topics.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -76,6 +78,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   readonly #tablePartitions: TablePartitions | undefined;
   /** The synchronous and exactly-once modes: the batch being handled (a revoke waits for it). */
   #batchInFlight: Promise<void> | undefined;
+  /** A link with tables and `@Rpc()` methods reads calls by key with its input, and their handler. */
+  #keyed: { topic: string; handler: Handler } | undefined;
   #ticks = 0;
   #resolveDone!: (exit: LinkExit) => void;
   #stopping: Promise<LinkExit> | undefined;
@@ -130,7 +134,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
             codec: settings.codec,
             schemas: settings.schemas,
             isTransactional: settings.mode === 'exactly-once',
-            hasAsyncHandlers: this.#handlers.hasAsyncHandlers,
+            hasAsyncHandlers: this.#handlers.hasAsyncHandlers || definition.rpcMethods.length > 0,
             store: stateStore,
             logger,
             scheduleFlush: () => this.#emitter.scheduleFlush(),
@@ -138,7 +142,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         : undefined;
     if (this.#tables !== undefined) {
       this.#emitter.carry(this.#tables);
-      this.#tablePartitions = new TablePartitions(this.#tables, this.#transport, this.#gate, settings.name, fatal);
+      this.#tablePartitions = new TablePartitions(this.#tables, this.#transport, this.#gate, settings.name, logger, fatal);
       for (const spec of definition.tables) if (spec.property !== undefined) (this.instance as Record<string, unknown>)[spec.property] = this.#tables.byName[spec.name];
     }
     this.ctx = new Context({ uid: this.uid, linkName: this.name, consumerGroup: this.consumerGroup, logger, args: settings.args, tables: this.#tables?.byName }, this);
@@ -180,10 +184,24 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       logger,
     );
     for (const generator of definition.generators) this.#sources.addGenerator(this.instance, generator.method, generator.interval);
+    this.#keyed =
+      this.#tables !== undefined && definition.rpcMethods.length > 0
+        ? {
+            topic: linkKeyedTopic(settings.name),
+            // An `@Rpc()` method called by key runs as an electron of the key's partition: after the
+            // electrons of that key before it, with the shard of that partition.
+            handler: {
+              method: 'rpc by key',
+              kind: 'plain',
+              isAsync: true,
+              fn: (electron) => this.#rpc.serveKeyed(electron.value, `${electron.previousTopic}[${electron.partition}]@${electron.offset}`),
+            },
+          }
+        : undefined;
     this.#selector = createInputSelector(settings, this.#gate, this.#inputTopics());
     this.#consumeLoop = new ConsumeLoop(
       { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger, selector: this.#selector, linkName: settings.name },
-      this.#handlers.snapshot(),
+      this.#routing(),
       {
         maxBatch: MAX_BATCH,
         fetchWaitMs: FETCH_WAIT_MS,
@@ -219,7 +237,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     const topics = this.#handlers.topics.map((topic) => ({ topic }));
     if (settings.output) topics.push({ topic: settings.output });
     if (topics.length > 0) await this.#transport.ensureTopics(topics);
-    await this.#tablePartitions?.prepare(this.#handlers.topics);
+    const prepared = await this.#tablePartitions?.prepare(this.#handlers.topics, this.#keyed?.topic);
+    if (prepared?.takesCallsByKey === false) this.#keyed = undefined;
     await connectStores(this.ctx, settings, this.#logger);
     const setup = (this.instance as { setup?: Function }).setup;
     if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
@@ -375,9 +394,17 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     return this.#handlers.topics.map((topic) => ({ topic, priority: this.#handlers.priorityOf(topic) }));
   }
 
+  /** Topic → handler: the inputs' handlers, and calls by key. */
+  #routing(): Map<string, Handler> {
+    const routing = this.#handlers.snapshot();
+    if (this.#keyed !== undefined) routing.set(this.#keyed.topic, this.#keyed.handler);
+    return routing;
+  }
+
   #subscribe(): void {
-    const topics = this.#handlers.topics;
-    this.#consumeLoop.setHandlers(this.#handlers.snapshot());
+    const inputs = this.#handlers.topics;
+    const topics = this.#keyed === undefined || inputs.length === 0 ? inputs : [...inputs, this.#keyed.topic];
+    this.#consumeLoop.setHandlers(this.#routing());
     this.#selector.setTopics(this.#inputTopics());
     if (topics.length === 0 && !this.#isSubscribed) return;
     this.#transport.subscribe(topics, {
@@ -387,7 +414,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'assigned', partitions });
         const assignment = [...this.#assignment.values()];
         this.#tablePartitions?.assigned(assignment);
-        this.#selector.onAssigned(assignment);
+        this.#selector.onAssigned(this.#keyed === undefined ? assignment : assignment.filter((tp) => tp.topic !== this.#keyed!.topic));
       },
       onRevoked: (partitions) => this.#revoked(partitions),
     });

@@ -1,3 +1,4 @@
+import type { Logger } from 'winston';
 import { CatenaeError, ErrorCode, isCatenaeError } from '../errors.js';
 import type { LinkTables } from '../state/link-tables.js';
 import type { TopicPartition } from '../transport/records.js';
@@ -9,7 +10,7 @@ const RESTORE_REASON = 'table-restore';
 
 /**
  * Keeps a link's tables in step with its partitions: checks at start that the inputs share one
- * partition count and creates the changelogs with it; on assignment pauses the new partitions
+ * partition count and creates the changelogs (and the topic of calls by key) with it; on assignment pauses the new partitions
  * until their shards are restored; on revoke hands the shards back.
  */
 export class TablePartitions {
@@ -18,8 +19,10 @@ export class TablePartitions {
   readonly #gate: PartitionGate;
   readonly #linkName: string;
   readonly #onFatal: (err: Error) => void;
+  readonly #logger: Logger;
 
-  constructor(tables: LinkTables, transport: Transport, gate: PartitionGate, linkName: string, onFatal: (err: Error) => void) {
+  constructor(tables: LinkTables, transport: Transport, gate: PartitionGate, linkName: string, logger: Logger, onFatal: (err: Error) => void) {
+    this.#logger = logger;
     this.#tables = tables;
     this.#transport = transport;
     this.#gate = gate;
@@ -32,7 +35,7 @@ export class TablePartitions {
    * @throws CatenaeError `CATENAE_BAD_LINK` without inputs; `CATENAE_STATE` when the inputs'
    *   partition counts differ, or a changelog exists with another count or cannot be created.
    */
-  async prepare(inputs: readonly string[]): Promise<void> {
+  async prepare(inputs: readonly string[], keyedCallTopic: string | undefined): Promise<{ takesCallsByKey: boolean }> {
     const link = this.#linkName;
     const names = this.#tables.tables.map((table) => table.name).join(', ');
     if (inputs.length === 0) {
@@ -45,18 +48,27 @@ export class TablePartitions {
       throw new CatenaeError(ErrorCode.State, `link ${link}: its inputs have different partition counts (${list}); its tables shard by input partition, so every input needs the same count`);
     }
     this.#tables.configure(partitions);
+    // Calls by key are read with the input, so their topic is partitioned like it; a call is
+    // worth nothing after its caller gave up, so an hour of them is kept.
+    const calls = keyedCallTopic === undefined ? [] : [{ topic: keyedCallTopic, partitions, config: { 'retention.ms': String(60 * 60 * 1000) } }];
     const changelogs = this.#tables.changelogTopics();
     try {
-      await this.#transport.ensureTopics(changelogs);
+      await this.#transport.ensureTopics([...changelogs, ...calls]);
     } catch (err) {
-      throw new CatenaeError(ErrorCode.State, `link ${link}: cannot create the changelog topics (${changelogs.map((c) => c.topic).join(', ')}): ${errorMessage(err)}`, { cause: err });
+      throw new CatenaeError(ErrorCode.State, `link ${link}: cannot create the topics of its tables (${[...changelogs, ...calls].map((c) => c.topic).join(', ')}): ${errorMessage(err)}`, { cause: err });
     }
     for (const { topic } of changelogs) {
       const count = await this.#transport.partitionCount(topic);
       if (count !== partitions) {
-        throw new CatenaeError(ErrorCode.State, `link ${link}: changelog ${topic} has ${count} partitions but the inputs have ${partitions}; delete it (it is rebuilt only from its own records) or give the inputs ${count}`);
+        throw new CatenaeError(ErrorCode.State, `link ${link}: changelog ${topic} has ${count} partitions but the inputs have ${partitions}; its shards cannot follow the inputs (re-create it with ${partitions}, or give the inputs ${count})`);
       }
     }
+    if (keyedCallTopic === undefined) return { takesCallsByKey: false };
+    const callPartitions = await this.#transport.partitionCount(keyedCallTopic);
+    if (callPartitions === partitions) return { takesCallsByKey: true };
+    // Another deployment of a link of this name uses other inputs: calls by key would reach the wrong instances.
+    this.#logger.warn(`calls by key are off: ${keyedCallTopic} has ${callPartitions} partitions but the inputs have ${partitions} (another deployment of link ${link}?)`);
+    return { takesCallsByKey: false };
   }
 
   /** Checks a topic added at run time (`ctx.addInput`) against the tables' partition count. */

@@ -293,6 +293,22 @@ describe('keyed tables', () => {
     });
   });
 
+  it('an RPC by key is answered by the instance that owns the key, with the shard of its partition', async () => {
+    const driver = await TestDriver.start([Counter], { instances: { Counter: 3 } });
+    try {
+      for (let i = 0; i < 120; i++) await driver.send('words', keyed(`k${i % 12}`));
+      await driver.drain();
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, k) => driver.rpc({ link: 'Counter', key: `k${k}` }, 'count_of', `k${k}`)));
+      assert.deepEqual(answers, new Array(12).fill(10));
+      // A plain call reaches any one instance, which may not hold the key's shard.
+      const anyOne = await Promise.allSettled(Array.from({ length: 12 }, (_, k) => driver.rpc('Counter', 'count_of', `k${k}`)));
+      const refused = anyOne.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      for (const { reason } of refused) assert.match((reason as Error).message, /call the owner by key/);
+    } finally {
+      await driver.close();
+    }
+  });
+
   it('a table outside a handler answers for the keys of the shards this instance holds', async () => {
     const driver = await TestDriver.start([Counter]);
     try {

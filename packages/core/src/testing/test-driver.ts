@@ -162,15 +162,17 @@ export class TestDriver {
   }
 
   /**
-   * Calls an `@Rpc()` method on one instance of `linkName` over the broker, exactly as another
-   * link's `ctx.rpc.call` would, and resolves to its result.
+   * Calls an `@Rpc()` method over the broker, exactly as another link's `ctx.rpc.call` would, and
+   * resolves to its result: on one instance of a link (`'Reducer'`), or on the instance that owns
+   * a key (`{ link: 'Reducer', key: 'word' }`, for links with tables).
    * @throws CatenaeError `CATENAE_RPC_UNKNOWN_METHOD` when the method is not marked `@Rpc()`, the
    *   remote error as `CATENAE_RPC_FAILED`, `CATENAE_RPC_TIMEOUT` without a reply.
    */
-  async rpc(linkName: string, method: string, args?: unknown, options?: CallOptions): Promise<unknown> {
+  async rpc(to: string | { link: string; key?: string | number }, method: string, args?: unknown, options?: CallOptions): Promise<unknown> {
     this.#checkOpen();
+    const linkName = typeof to === 'string' ? to : to.link;
     if (this.instances(linkName).length === 0) throw new CatenaeError(ErrorCode.RpcUnknownMethod, `no link named "${linkName}" runs in this driver`);
-    return this.#rpc.client.call(linkName, method, args, options);
+    return this.#rpc.client.call(typeof to === 'string' ? linkName : to, method, args, options);
   }
 
   /** Sends an RPC notification as another link would: to a link's instances, one uid, or `'broadcast'`. */

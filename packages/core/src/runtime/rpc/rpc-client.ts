@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { CatenaeError, ErrorCode } from '../../errors.js';
 import type { RpcCaller, RpcReply, RpcRequest } from './rpc-envelope.js';
-import { BROADCAST_TOPIC, instanceTopic, linkCallTopic, linkTopic } from './rpc-topics.js';
+import { BROADCAST_TOPIC, instanceTopic, linkCallTopic, linkKeyedTopic, linkTopic } from './rpc-topics.js';
+import { partitionForKey } from '../../partition/murmur2.js';
+import { partitionBytesOf } from '../../state/table-key.js';
+import type { TableKey } from '../../state/keyed-table.js';
 import { publishRpcCall } from './publish-rpc-call.js';
 
 /**
  * Who an RPC goes to: a link by name (`'Mapper'`, or `{ link: 'Mapper' }`), one instance by uid
- * (`{ uid }`, or a 12-hex-digit uid string), or `'broadcast'`: every instance of every link.
+ * (`{ uid }`, or a 12-hex-digit uid string), the instance of a link that owns a key's partition
+ * of its input (`{ link: 'Reducer', key: 'word' }`, for links with tables), or `'broadcast'`:
+ * every instance of every link.
  */
-export type RpcTarget = string | { uid: string } | { link: string };
+export type RpcTarget = string | { uid: string } | { link: string; key?: TableKey };
 
 /** Options of {@link RpcClient.call}. */
 export interface CallOptions {
@@ -21,8 +26,16 @@ export type RpcProxy<T> = {
   [K in keyof T]: T[K] extends (args: infer A, ...rest: any[]) => infer R ? (args?: A, options?: CallOptions) => Promise<Awaited<R>> : never;
 };
 
-/** Sends an RPC message; resolves once the broker acknowledged it. */
-export type RpcSender = (topic: string, message: RpcRequest) => Promise<void>;
+/** How the client reaches the broker. */
+export interface RpcIo {
+  /** Sends an RPC message (keyed, to a partition, when `route` is given); resolves once acknowledged. */
+  send(topic: string, message: RpcRequest, route?: { key: Buffer; partition: number }): Promise<void>;
+  /** The partition count of a topic, undefined while it does not exist. */
+  partitionCount(topic: string): Promise<number | undefined>;
+}
+
+/** How often a call by key looks again for its link's keyed topic while it does not exist. */
+const KEYED_TOPIC_RETRY_MS = 200;
 
 interface PendingCall {
   resolve(value: unknown): void;
@@ -42,18 +55,21 @@ const UID_LIKE = /^[0-9a-f]{12}$/;
  */
 export class RpcClient {
   readonly #self: RpcCaller;
-  readonly #send: RpcSender;
+  readonly #io: RpcIo;
   readonly #pending = new Map<string, PendingCall>();
+  /** Partition counts of keyed call topics, once known. */
+  readonly #keyedPartitions = new Map<string, number>();
 
-  constructor(self: RpcCaller, send: RpcSender) {
+  constructor(self: RpcCaller, io: RpcIo) {
     this.#self = self;
-    this.#send = send;
+    this.#io = io;
   }
 
   /** Runs `method` on every instance `to` names, without waiting for results. Resolves once sent. */
   notify(to: RpcTarget, method: string, args?: unknown): Promise<void> {
-    const topic = notifyTopic(to);
-    return this.#send(topic, { kind: 'request', method, args, from: this.#self });
+    const message: RpcRequest = { kind: 'request', method, args, from: this.#self };
+    if (isKeyed(to)) return this.#sendKeyed(to, message, Date.now() + 10_000);
+    return this.#io.send(notifyTopic(to), message);
   }
 
   /**
@@ -62,7 +78,7 @@ export class RpcClient {
    *   `CATENAE_RPC_UNKNOWN_METHOD` carrying the remote error.
    */
   call<R = unknown>(to: RpcTarget, method: string, args?: unknown, options: CallOptions = {}): Promise<R> {
-    const topic = callTopic(to);
+    const topic = isKeyed(to) ? linkKeyedTopic(to.link) : callTopic(to);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const id = randomBytes(8).toString('hex');
     const startedAt = performance.now();
@@ -74,8 +90,9 @@ export class RpcClient {
       }, timeoutMs);
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer, method, startedAt });
     });
-    const request: RpcRequest = { kind: 'request', method, args, from: this.#self, id, replyTo: instanceTopic(this.#self.uid) };
-    this.#send(topic, request).catch((err: Error) => this.#settle(id, undefined, err));
+    const request: RpcRequest = { kind: 'request', method, args, from: this.#self, id, replyTo: instanceTopic(this.#self.uid), deadline: Date.now() + timeoutMs };
+    const sent = isKeyed(to) ? this.#sendKeyed(to, request, Date.now() + timeoutMs) : this.#io.send(topic, request);
+    sent.catch((err: Error) => this.#settle(id, undefined, err));
     return reply;
   }
 
@@ -84,6 +101,28 @@ export class RpcClient {
     return new Proxy({} as RpcProxy<T>, {
       get: (_, method) => (typeof method === 'string' ? (args?: unknown, options?: CallOptions) => this.call(target, method, args, options) : undefined),
     });
+  }
+
+  /**
+   * Sends to the partition of the link's keyed call topic that the key would take in its inputs
+   * (murmur2 over the partition count, as for a keyed electron). The link creates that topic at
+   * start: until it exists, this waits (up to `deadline`) rather than creating it wrongly sized.
+   */
+  async #sendKeyed(to: { link: string; key: TableKey }, message: RpcRequest, deadline: number): Promise<void> {
+    if (typeof to.key !== 'string' && !(typeof to.key === 'number' && Number.isFinite(to.key))) {
+      throw new CatenaeError(ErrorCode.BadFlag, `an RPC by key needs a string or finite number key, got ${typeof to.key}`);
+    }
+    const topic = linkKeyedTopic(to.link);
+    let partitions = this.#keyedPartitions.get(topic);
+    while (partitions === undefined) {
+      partitions = await this.#io.partitionCount(topic);
+      if (partitions !== undefined) this.#keyedPartitions.set(topic, partitions);
+      else if (Date.now() >= deadline) {
+        throw new CatenaeError(ErrorCode.RpcTimeout, `no instance of ${to.link} takes calls by key yet (${topic} does not exist; links with tables create it when they start)`);
+      } else await new Promise((resolve) => setTimeout(resolve, KEYED_TOPIC_RETRY_MS));
+    }
+    const key = partitionBytesOf(to.key);
+    await this.#io.send(topic, message, { key, partition: partitionForKey(key, partitions) });
   }
 
   /** Hands a reply to the call waiting for it; replies nobody waits for (late, after a timeout) are dropped. */
@@ -127,5 +166,10 @@ function callTopic(to: RpcTarget): string {
 
 function describeTarget(to: RpcTarget): string {
   if (typeof to === 'string') return to;
-  return 'uid' in to ? to.uid : to.link;
+  if ('uid' in to) return to.uid;
+  return to.key === undefined ? to.link : `${to.link}(key "${String(to.key)}")`;
+}
+
+function isKeyed(to: RpcTarget): to is { link: string; key: TableKey } {
+  return typeof to === 'object' && 'link' in to && to.key !== undefined;
 }

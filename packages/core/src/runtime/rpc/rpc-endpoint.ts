@@ -9,11 +9,13 @@ import { withDeadline } from '../with-deadline.js';
 import { publishRpcCall } from './publish-rpc-call.js';
 import { RpcClient } from './rpc-client.js';
 import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcRequest } from './rpc-envelope.js';
-import { BROADCAST_TOPIC, fanoutGroup, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkTopic } from './rpc-topics.js';
+import { BROADCAST_TOPIC, fanoutGroup, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkKeyedTopic, linkTopic } from './rpc-topics.js';
 
 const FETCH_MAX = 100;
 const FETCH_WAIT_MS = 50;
 const ASSIGN_TIMEOUT_MS = 30_000;
+// Callers' clocks may be ahead of ours: a call is dropped only this long after its deadline.
+const CLOCK_SKEW_MS = 5000;
 
 /** What the endpoint needs of the link it serves. */
 export interface RpcHost {
@@ -58,7 +60,10 @@ export class RpcEndpoint {
     this.#inbox = factory.create({ clientId, groupId: inboxGroup(uid), config: earliest });
     this.#fanout = serves ? factory.create({ clientId: `${clientId}-fanout`, groupId: fanoutGroup(uid), config: latest }) : undefined;
     this.#calls = serves ? factory.create({ clientId: `${clientId}-calls`, groupId: linkCallGroup(link), config: earliest }) : undefined;
-    this.client = new RpcClient(host.self, (topic, message) => this.start().then(() => this.#send(topic, message)));
+    this.client = new RpcClient(host.self, {
+      send: (topic, message, route) => this.start().then(() => this.#send(topic, message, route)),
+      partitionCount: (topic) => this.start().then(() => this.#inbox.partitionCount(topic)),
+    });
   }
 
   #started: Promise<void> | undefined;
@@ -127,21 +132,46 @@ export class RpcEndpoint {
   }
 
   async #handle(record: RawRecord): Promise<void> {
+    const where = `${record.topic}[${record.partition}]@${record.offset}`;
+    let value: unknown;
+    try {
+      value = this.#codec.decode(record).value;
+    } catch (err) {
+      this.#logger.warn(`ignored a malformed RPC message on ${where}: ${errorMessage(err)}`);
+      return;
+    }
+    await this.#serve(value, record.topic, where, true);
+  }
+
+  /**
+   * Answers a call by key, read by the link's own consumer from its keyed call topic (so the
+   * owner of the key's partition answers, in the order it reads that partition). Never rejects.
+   */
+  serveKeyed(value: unknown, where: string): Promise<void> {
+    return this.#serve(value, linkKeyedTopic(this.#host.self.link), where, false);
+  }
+
+  async #serve(value: unknown, topic: string, where: string, isExclusive: boolean): Promise<void> {
     let request: RpcRequest;
     try {
-      const message = parseRpcMessage(this.#codec.decode(record).value);
+      const message = parseRpcMessage(value);
       if (message.kind === 'reply') {
         if (!this.client.receive(message)) this.#logger.debug(`RPC reply ${message.id} came after its call gave up`);
         return;
       }
       request = message;
     } catch (err) {
-      this.#logger.warn(`ignored a malformed RPC message on ${record.topic}[${record.partition}]@${record.offset}: ${errorMessage(err)}`);
-      await this.#replyToMalformed(record, err);
+      this.#logger.warn(`ignored a malformed RPC message on ${where}: ${errorMessage(err)}`);
+      await this.#replyToMalformed(value, err);
       return;
     }
-    const { method, from, id, replyTo } = request;
-    if (record.topic === BROADCAST_TOPIC && !this.#host.rpcMethods.includes(method)) {
+    const { method, from, id, replyTo, deadline } = request;
+    if (deadline !== undefined && Date.now() > deadline + CLOCK_SKEW_MS) {
+      // Its caller gave up long ago (a new instance reading old calls): running it helps nobody.
+      this.#logger.debug(`skipped RPC ${method} from ${from.link}(${from.uid}): its caller stopped waiting at ${new Date(deadline).toISOString()}`);
+      return;
+    }
+    if (topic === BROADCAST_TOPIC && !this.#host.rpcMethods.includes(method)) {
       // A broadcast reaches every link; those without the method let it pass.
       this.#logger.debug(`broadcast ${method} from ${from.link}(${from.uid}) has no method here`);
       return;
@@ -152,7 +182,8 @@ export class RpcEndpoint {
         throw new CatenaeError(ErrorCode.RpcUnknownMethod, `${this.#host.self.link} has no @Rpc() method "${method}"`);
       }
       const fn = (this.#host.instance as Record<string, Function>)[method]!;
-      const result = await this.#host.runExclusive(async () => fn.call(this.#host.instance, request.args, this.#host.contextFor(from)));
+      const call = async () => fn.call(this.#host.instance, request.args, this.#host.contextFor(from));
+      const result = await (isExclusive ? this.#host.runExclusive(call) : call());
       publishRpcCall(this.#host.self.link, method, 'served', 'ok', startedAt);
       if (id !== undefined) await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: true, result });
     } catch (err) {
@@ -168,21 +199,16 @@ export class RpcEndpoint {
   }
 
   /** A malformed call that still says where to answer gets an error reply. */
-  async #replyToMalformed(record: RawRecord, err: unknown): Promise<void> {
-    let value: unknown;
-    try {
-      value = this.#codec.decode(record).value;
-    } catch {
-      return;
-    }
+  async #replyToMalformed(value: unknown, err: unknown): Promise<void> {
     const { id, replyTo } = (value ?? {}) as { id?: unknown; replyTo?: unknown };
     if (typeof id !== 'string' || typeof replyTo !== 'string') return;
     const error = { message: errorMessage(err), code: ErrorCode.RpcFailed };
     await this.#send(replyTo, { kind: 'reply', id, from: this.#host.self, ok: false, error }).catch(() => undefined);
   }
 
-  #send(topic: string, message: RpcMessage): Promise<void> {
-    const record = this.#codec.encode(message, null, topic, undefined, undefined);
+  #send(topic: string, message: RpcMessage, route?: { key: Buffer; partition: number }): Promise<void> {
+    const record = this.#codec.encode(message, route?.key ?? null, topic, undefined, undefined);
+    if (route !== undefined) record.partition = route.partition;
     return new Promise((resolve, reject) => this.#inbox.produce([record], (err) => (err ? reject(err) : resolve())));
   }
 }

@@ -14,6 +14,8 @@ export interface RpcRequest {
   from: RpcCaller;
   id?: string;
   replyTo?: string;
+  /** When the caller stops waiting (ms since the epoch): a call read later is not run. */
+  deadline?: number;
 }
 
 /** The answer to a call. */

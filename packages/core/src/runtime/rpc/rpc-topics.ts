@@ -16,6 +16,14 @@ export function linkCallTopic(link: string): string {
   return `catenae.rpc.link.${sanitize(link)}.call`;
 }
 
+/**
+ * Where calls by key to a link go: as many partitions as the link's inputs, each read by the
+ * instance that owns the same input partition (so by the owner of the key).
+ */
+export function linkKeyedTopic(link: string): string {
+  return `catenae.rpc.link.${sanitize(link)}.keyed`;
+}
+
 /** The group through which instances of a link share calls made to the link. */
 export function linkCallGroup(link: string): string {
   return `catenae_rpc_${sanitize(link).toLowerCase()}`;
