@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The Catenae link base image: Node 20, the `catenae` CLI, @catenae/core, @catenae/kafka
-# (node-rdkafka, librdkafka compiled from source) and @catenae/connectors, plus the examples.
+# (node-rdkafka, librdkafka compiled from source), @catenae/connectors and @catenae/state-lmdb
+# (tables' local stores, in /tmp/catenae-state unless --state-dir says), plus the examples.
 #
 #   docker build -f docker/link.Dockerfile -t catenae/link .       # from the repository root
 #   docker run --rm catenae/link /opt/catenae/examples/dist/wordcount/mapper.js -k kafka:9092
@@ -32,6 +33,7 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/kafka/package.json packages/kafka/
 COPY packages/connectors/package.json packages/connectors/
+COPY packages/state-lmdb/package.json packages/state-lmdb/
 COPY packages/cli/package.json packages/cli/
 COPY examples/package.json examples/
 RUN pnpm install --frozen-lockfile
@@ -39,19 +41,21 @@ RUN pnpm install --frozen-lockfile
 COPY packages/ packages/
 COPY examples/ examples/
 # test/ and native-bench/ are not in the image: build the packages and examples by name.
-RUN pnpm exec tsc -b packages/core packages/kafka packages/connectors packages/cli examples
+RUN pnpm exec tsc -b packages/core packages/kafka packages/connectors packages/state-lmdb packages/cli examples
 
 # Then keep only what runs:
 # - production dependencies: prune drops the dev ones (TypeScript, the aerospike client the
 #   connectors test with) and their store entries; node-rdkafka stays as built;
 # - one copy of each Catenae package, reachable from anywhere under /opt/catenae: the CLI loads
-#   @catenae/kafka and @catenae/connectors by name, and users' links in ./app import @catenae/core;
+#   @catenae/kafka, @catenae/connectors and @catenae/state-lmdb by name, and users' links in ./app
+#   import @catenae/core;
 # - dist/ and librdkafka's shared objects, not sources, tests or the C build tree (~450 MB).
 RUN pnpm prune --prod --offline \
  && mkdir -p node_modules/@catenae \
  && ln -sfn ../../packages/core node_modules/@catenae/core \
  && ln -sfn ../../packages/kafka node_modules/@catenae/kafka \
  && ln -sfn ../../packages/connectors node_modules/@catenae/connectors \
+ && ln -sfn ../../packages/state-lmdb node_modules/@catenae/state-lmdb \
  && rdkafka="$(node -p "path.dirname(require.resolve('node-rdkafka/package.json', { paths: ['packages/kafka'] }))")" \
  && rm -rf "$rdkafka/deps" "$rdkafka/build/Release/obj.target" "$rdkafka/build/Release/.deps" \
     "$rdkafka/build/deps/include" "$rdkafka/build/deps/librdkafka" "$rdkafka"/build/deps/*.a \

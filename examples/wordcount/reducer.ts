@@ -1,38 +1,38 @@
-import { Link, Rpc, Transform, type Context, type Electron } from '@catenae/core';
+import { Electron, Link, Rpc, Table, Transform, type Context, type KeyedTable } from '@catenae/core';
 
 /**
- * Adds up the counts the mappers emit and prints the running result: one line per update with
- * the total of words counted and the most frequent ones.
+ * Adds up the counts the mappers emit, per word, in a table: shard p of `counts` lives with input
+ * partition p, so every count of one word reaches the instance holding that word, and any number
+ * of reducers share the words. A crash or a restart loses nothing: the table comes back from its
+ * changelog. Each update goes on to `word_counts` as (word, count so far).
  */
-@Link({ inputs: ['reducer_input'] })
+@Link({ inputs: ['reducer_input'], output: 'word_counts' })
 export class Reducer {
-  readonly counts = new Map<string, number>();
-  total = 0;
+  @Table() counts!: KeyedTable<string, number>;
 
   @Transform()
-  reduce(pair: Electron<number>, ctx: Context): void {
-    const word = pair.key as string;
-    this.counts.set(word, (this.counts.get(word) ?? 0) + pair.value);
-    this.total += pair.value;
-    if (!ctx.args.includes('--quiet')) process.stdout.write(`${this.summary()}\n`);
+  reduce(pair: Electron<number>): Electron<number> {
+    const word = pair.key!;
+    const n = (this.counts.get(word) ?? 0) + pair.value;
+    this.counts.set(word, n);
+    return new Electron({ key: word, value: n });
   }
 
-  /** The total and the five most frequent words, as printed. */
-  summary(): string {
-    const top = [...this.counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
-    return `counted ${this.total} words; top: ${top.map(([word, n]) => `${word}=${n}`).join(' ')}`;
-  }
-
-  /** The counts so far, callable by other links. */
+  /**
+   * The count of one word, asked by key so the instance holding it answers:
+   * `ctx.rpc.call({ link: 'Reducer', key: word }, 'snapshot', word)`. Without a word, the counts
+   * this instance holds.
+   */
   @Rpc()
-  snapshot(): Record<string, number> {
+  snapshot(word?: string): number | Record<string, number> {
+    if (typeof word === 'string') return this.counts.get(word) ?? 0;
     return Object.fromEntries(this.counts);
   }
 
-  /** Forgets every count. */
+  /** Forgets the counts this instance holds: `ctx.rpc.notify('Reducer', 'reset')` reaches every instance. */
   @Rpc()
-  reset(): void {
-    this.counts.clear();
-    this.total = 0;
+  reset(_: unknown, ctx: Context): void {
+    for (const word of [...this.counts.keys()]) this.counts.delete(word);
+    ctx.logger.info('counts reset');
   }
 }
