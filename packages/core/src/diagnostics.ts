@@ -102,8 +102,9 @@ export interface RpcCallMessage {
 }
 
 /**
- * A restore of table shards: `started` (with the records to read), `progress` every few seconds,
- * `done`. `records` counts the changelog records read so far.
+ * A restore of table shards: `started` (as the shards are opened), `progress` (once the records
+ * to read are known, then every few seconds), `done` (restored, or given up on a revoke).
+ * `records` counts the changelog records read so far, of about `total`.
  */
 export interface RestoreMessage {
   link: string;

@@ -9,7 +9,9 @@ import {
   type LinkStateMessage,
   type ProducedMessage,
   type RebalanceMessage,
+  type RestoreMessage,
   type RpcCallMessage,
+  type TableSizesMessage,
 } from '../diagnostics.js';
 import { WeightedHistogram } from './weighted-histogram.js';
 
@@ -38,6 +40,11 @@ export class LinkMetrics {
   readonly #lag = new Gauge({ name: 'catenae_consumer_lag', help: 'High watermark minus committed offset, per partition (Kafka, from librdkafka statistics)', labelNames: ['link', 'topic', 'partition'], registers: [this.registry] });
   readonly #rpcCalls = new Counter({ name: 'catenae_rpc_calls_total', help: 'RPC calls served or made', labelNames: ['link', 'method', 'role', 'outcome'], registers: [this.registry] });
   readonly #rpcDuration = new Histogram({ name: 'catenae_rpc_duration_seconds', help: 'RPC duration: the method run (served) or the round trip (called)', labelNames: ['link', 'method', 'role'], buckets: DURATION_BUCKETS_S, registers: [this.registry] });
+  readonly #restored = new Counter({ name: 'catenae_table_restored_records_total', help: 'Changelog records read to restore table shards', labelNames: ['link'], registers: [this.registry] });
+  readonly #restoring = new Gauge({ name: 'catenae_table_restoring', help: '1 while an instance restores table shards (it is not ready meanwhile)', labelNames: ['link', 'uid'], registers: [this.registry] });
+  readonly #tableEntries = new Gauge({ name: 'catenae_table_entries', help: 'Entries a table holds in an instance, over its shards', labelNames: ['link', 'uid', 'table'], registers: [this.registry] });
+  /** Records of the restore in progress already counted, per instance. */
+  readonly #restoreCounted = new Map<string, number>();
   readonly #up = new Gauge({ name: 'catenae_link_running', help: '1 while an instance runs (after setup, before a stop)', labelNames: ['link', 'uid'], registers: [this.registry] });
   /** Client id → link, from the instances' state messages (transport messages name clients). */
   readonly #linkOfClient = new Map<string, string>();
@@ -62,6 +69,8 @@ export class LinkMetrics {
       [DiagnosticsChannel.rebalance, (m) => this.#rebalance(m as RebalanceMessage)],
       [DiagnosticsChannel.state, (m) => this.#state(m as LinkStateMessage)],
       [DiagnosticsChannel.rpc, (m) => this.#rpc(m as RpcCallMessage)],
+      [DiagnosticsChannel.restore, (m) => this.#restore(m as RestoreMessage)],
+      [DiagnosticsChannel.tableSizes, (m) => this.#tableSizes(m as TableSizesMessage)],
       [DiagnosticsChannel.kafkaConsumerLag, (m) => this.#consumerLag(m as ConsumerLagMessage)],
     ];
     for (const [name, fn] of this.#subscriptions) subscribe(name, fn);
@@ -111,6 +120,20 @@ export class LinkMetrics {
     this.#linkOfClient.delete(clientId);
     this.#partitionsOf.delete(`${link}\u0000${uid}`);
     this.#assigned.remove({ link, uid });
+    this.#restoring.remove({ link, uid });
+  }
+
+  #restore({ link, uid, phase, records }: RestoreMessage): void {
+    const key = `${link}\u0000${uid}`;
+    const counted = phase === 'started' ? 0 : (this.#restoreCounted.get(key) ?? 0);
+    if (records > counted) this.#restored.inc({ link }, records - counted);
+    this.#restoreCounted.set(key, records);
+    this.#restoring.set({ link, uid }, phase === 'done' ? 0 : 1);
+    if (phase === 'done') this.#restoreCounted.delete(key);
+  }
+
+  #tableSizes({ link, uid, sizes }: TableSizesMessage): void {
+    for (const [table, entries] of Object.entries(sizes)) this.#tableEntries.set({ link, uid, table }, entries);
   }
 
   #rpc({ link, method, role, outcome, durationMs }: RpcCallMessage): void {

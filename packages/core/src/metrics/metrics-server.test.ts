@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { EmbeddedBroker, EmbeddedTransportFactory, ErrorCode, defineLink, startLink, type OutgoingRecord } from '../index.js';
+import { EmbeddedBroker, EmbeddedTransportFactory, ErrorCode, defineLink, startLink, type OutgoingRecord, type StateStoreFactory, type TableKey, partitionForKey } from '../index.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -111,6 +111,56 @@ describe('--metrics-port', () => {
       assert.ok(text.includes('nodejs_eventloop_lag_p99_seconds'));
     } finally {
       await Promise.all(handles.map((handle) => handle.stop()));
+    }
+  });
+
+  it('a link restoring its tables is not ready; restored records and table entries are counted', async () => {
+    const port = await freePort();
+    const broker = new EmbeddedBroker({ defaultPartitions: 2 });
+    const transport = new EmbeddedTransportFactory(broker);
+    // The changelog a previous instance left: 300 changes of 30 keys.
+    broker.createTopic('catenae_kept.counts.changelog', 2);
+    broker.append(Array.from({ length: 300 }, (_, i) => ({ ...record('catenae_kept.counts.changelog', `${i}`, `k${i % 30}`), value: Buffer.from(JSON.stringify(i)), headers: [{ 'catenae-codec': 'json' }], partition: partitionForKey(Buffer.from(`k${i % 30}`), 2) })));
+    let openStore!: () => void;
+    const storeGate = new Promise<void>((resolve) => (openStore = resolve));
+    const gatedStore: StateStoreFactory = {
+      kind: 'gated',
+      dir: '/nowhere',
+      // A store that answers once let: the restore waits for it, as for a lock held elsewhere.
+      async open() {
+        await storeGate;
+        const entries = new Map<TableKey, Buffer>();
+        return {
+          checkpoint: 0,
+          checkpointAt: undefined,
+          get: (key) => entries.get(key),
+          entries: () => entries.entries(),
+          count: () => entries.size,
+          async write(written) {
+            for (const [key, value] of written) value === undefined ? entries.delete(key) : entries.set(key, value);
+          },
+          async clear() {
+            entries.clear();
+          },
+          async close() {},
+        };
+      },
+    };
+    const link = defineLink({ name: 'Kept', inputs: ['kept_in'], tables: { counts: { codec: 'json' } }, transform: () => undefined });
+    const handle = await startLink(link, { transport, metricsPort: port, logLevel: 'silent', stateStore: gatedStore });
+    try {
+      await until(async () => (await get(port, '/ready')).body.includes('restores its tables'), '/ready saying the tables are restored');
+      assert.equal((await get(port, '/ready')).status, 503);
+      assert.equal(sample((await get(port, '/metrics')).body, 'catenae_table_restoring', { link: 'Kept' }), 1);
+      openStore();
+      await until(async () => (await get(port, '/ready')).status === 200, '/ready 200 once restored');
+      const text = (await get(port, '/metrics')).body;
+      assert.equal(sample(text, 'catenae_table_restored_records_total', { link: 'Kept' }), 300);
+      assert.equal(sample(text, 'catenae_table_restoring', { link: 'Kept' }), 0);
+      assert.equal(sample(text, 'catenae_table_entries', { link: 'Kept', table: 'counts' }), 30);
+      assert.equal(handle.ctx.tables.counts!.get('k7'), 297);
+    } finally {
+      await handle.stop();
     }
   });
 

@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { DiagnosticsChannel, type LinkStateMessage, type RebalanceMessage } from '../diagnostics.js';
+import { DiagnosticsChannel, type LinkStateMessage, type RebalanceMessage, type RestoreMessage } from '../diagnostics.js';
 
 type InstanceState = 'starting' | LinkStateMessage['state'];
 
@@ -7,12 +7,14 @@ interface Instance {
   state: InstanceState;
   hasInputs: boolean;
   hasAssignment: boolean;
+  isRestoring: boolean;
 }
 
 /**
  * Whether every link instance of the process is ready: `setup` done and running, and, when it
  * reads inputs, given its first assignment by the group (possibly empty: more instances than
- * partitions). A later rebalance does not make it unready; a stop does, from its first step.
+ * partitions) with its tables' shards restored. A later rebalance does not make it unready, but
+ * a restore does while it runs; a stop does, from its first step.
  */
 export class Readiness {
   readonly #instances = new Map<string, Instance>();
@@ -23,6 +25,11 @@ export class Readiness {
     instance.state = state;
     instance.hasInputs = hasInputs;
   };
+  readonly #onRestore = (message: unknown): void => {
+    const { link, uid, phase } = message as RestoreMessage;
+    const instance = this.#instances.get(keyOf(link, uid));
+    if (instance !== undefined) instance.isRestoring = phase !== 'done';
+  };
   readonly #onRebalance = (message: unknown): void => {
     const { link, uid, kind } = message as RebalanceMessage;
     const instance = this.#instances.get(keyOf(link, uid));
@@ -32,11 +39,12 @@ export class Readiness {
   constructor() {
     subscribe(DiagnosticsChannel.state, this.#onState);
     subscribe(DiagnosticsChannel.rebalance, this.#onRebalance);
+    subscribe(DiagnosticsChannel.restore, this.#onRestore);
   }
 
   /** Starts tracking an instance that is about to start. */
   add(link: string, uid: string): void {
-    this.#instances.set(keyOf(link, uid), { state: 'starting', hasInputs: false, hasAssignment: false });
+    this.#instances.set(keyOf(link, uid), { state: 'starting', hasInputs: false, hasAssignment: false, isRestoring: false });
   }
 
   remove(link: string, uid: string): void {
@@ -46,10 +54,11 @@ export class Readiness {
   /** The instances that are not ready, with why (empty: ready). */
   notReady(): string[] {
     const reasons: string[] = [];
-    for (const [key, { state, hasInputs, hasAssignment }] of this.#instances) {
+    for (const [key, { state, hasInputs, hasAssignment, isRestoring }] of this.#instances) {
       const name = key.replace('\u0000', '(') + ')';
       if (state !== 'running') reasons.push(`${name} is ${state}`);
       else if (hasInputs && !hasAssignment) reasons.push(`${name} waits for its partitions`);
+      else if (isRestoring) reasons.push(`${name} restores its tables`);
     }
     return reasons;
   }
@@ -58,6 +67,7 @@ export class Readiness {
   close(): void {
     unsubscribe(DiagnosticsChannel.state, this.#onState);
     unsubscribe(DiagnosticsChannel.rebalance, this.#onRebalance);
+    unsubscribe(DiagnosticsChannel.restore, this.#onRestore);
   }
 }
 

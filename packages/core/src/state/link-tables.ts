@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import { CatenaeError, ErrorCode } from '../errors.js';
 import type { Electron } from '../electron.js';
-import { tableSizesChannel } from '../diagnostics.js';
+import { restoreChannel, tableSizesChannel } from '../diagnostics.js';
 import { partitionForKey } from '../partition/murmur2.js';
 import type { Codec } from '../codec/codec.js';
 import type { TableSpec } from '../registry/link-definition.js';
@@ -278,6 +278,10 @@ export class LinkTables implements TableHost {
     if (fresh.length === 0) return;
     for (const p of fresh) this.#state.set(p, 'restoring');
     const targets: ShardToRestore[] = [];
+    // From before the stores are opened (a lock may be waited for) until usable: not ready.
+    let read = 0;
+    let total = 0;
+    this.#publishRestore('started', fresh, 0, 0);
     try {
       for (const p of fresh) {
         const kept = this.#suspended.get(p);
@@ -288,8 +292,13 @@ export class LinkTables implements TableHost {
           targets.push({ table, shard, from: kept !== undefined ? shard.position : await this.#startOf(table, shard) });
         }
       }
-      await this.#restore(targets, reader);
+      await this.#restore(targets, reader, (records, of) => {
+        read = records;
+        total = of;
+        this.#publishRestore('progress', fresh, records, of);
+      });
     } catch (err) {
+      this.#publishRestore('done', fresh, read, total);
       for (const p of fresh) this.#state.delete(p);
       await closeShards(targets.map((target) => target.shard));
       if (!(err instanceof RestoreCancelled)) throw err;
@@ -300,15 +309,21 @@ export class LinkTables implements TableHost {
     }
     for (const { table, shard } of targets) table.shards[shard.partition] = shard;
     for (const p of fresh) this.#state.set(p, 'active');
+    this.#publishRestore('done', fresh, read, total);
+    this.publishSizes();
   }
 
-  async #restore(targets: ShardToRestore[], reader: () => PartitionReader): Promise<void> {
+  #publishRestore(phase: 'started' | 'progress' | 'done', partitions: readonly number[], records: number, total: number): void {
+    if (restoreChannel.hasSubscribers) restoreChannel.publish({ link: this.#options.link, uid: this.#options.uid, phase, partitions, records, total });
+  }
+
+  async #restore(targets: ShardToRestore[], reader: () => PartitionReader, onProgress: (records: number, total: number) => void): Promise<void> {
     const open = reader();
     this.#isRestoring = true;
     this.#cancelRestore = false;
     try {
-      const { link, uid, logger } = this.#options;
-      await restoreShards(open, targets, { link, uid, logger, progressEveryMs: PROGRESS_EVERY_MS, isCancelled: () => this.#cancelRestore });
+      const { logger } = this.#options;
+      await restoreShards(open, targets, { logger, onProgress, progressEveryMs: PROGRESS_EVERY_MS, isCancelled: () => this.#cancelRestore });
     } finally {
       this.#isRestoring = false;
       await open.close();

@@ -1,6 +1,5 @@
 import type { Logger } from 'winston';
 import { CatenaeError, ErrorCode } from '../errors.js';
-import { restoreChannel } from '../diagnostics.js';
 import type { PartitionOffset, RawRecord } from '../transport/records.js';
 import type { PartitionReader } from '../transport/transport.js';
 import type { TableKey } from './keyed-table.js';
@@ -15,11 +14,11 @@ export interface ShardToRestore {
   from: number;
 }
 
-/** Who restores, for logs and the `restore` diagnostics channel. */
+/** Who restores, for logs and progress reports. */
 export interface RestoreContext {
-  link: string;
-  uid: string;
   logger: Logger;
+  /** Told of the records read so far, of about `total`, every `progressEveryMs`. */
+  onProgress(records: number, total: number): void;
   /** Checked between batches: a revoke stops a restore. */
   isCancelled(): boolean;
   /** Progress is logged (and published) this often. */
@@ -60,7 +59,7 @@ export async function restoreShards(reader: PartitionReader, shards: readonly Sh
   const startedAt = Date.now();
   let records = 0;
   let reportedAt = startedAt;
-  publish(context, 'started', partitions, 0, total);
+  context.onProgress(0, total);
   logger.debug(`restoring ${shards.length} table shard(s) of partitions ${partitions.join(', ')}: ${total} changelog record(s)`);
   const ends = await reader.readToEnd(starts, async (batch) => {
     if (context.isCancelled()) throw new RestoreCancelled('the partitions were revoked during the restore');
@@ -71,7 +70,7 @@ export async function restoreShards(reader: PartitionReader, shards: readonly Sh
       reportedAt = now;
       const rate = Math.round(records / ((now - startedAt) / 1000));
       logger.info(`restoring tables of partitions ${partitions.join(', ')}: ${records} of ~${total} changelog records (${rate}/s); not ready until done`);
-      publish(context, 'progress', partitions, records, total);
+      context.onProgress(records, total);
     }
   });
   for (const end of ends) byPartition.get(`${end.topic}\u0000${end.partition}`)!.shard.restored(end.offset);
@@ -79,7 +78,7 @@ export async function restoreShards(reader: PartitionReader, shards: readonly Sh
   const line = `restored ${shards.length} table shard(s) of partitions ${partitions.join(', ')}: ${records} changelog record(s) in ${tookMs} ms`;
   if (tookMs >= context.progressEveryMs) logger.info(line);
   else logger.debug(line);
-  publish(context, 'done', partitions, records, total);
+  context.onProgress(records, total);
   return records;
 }
 
@@ -103,8 +102,4 @@ async function applyBatch(batch: readonly RawRecord[], byPartition: Map<string, 
       throw new CatenaeError(ErrorCode.State, `table ${target.table.name}: cannot restore shard ${first.partition} from ${first.topic}: ${(err as Error).message}`, { cause: err });
     }
   }
-}
-
-function publish(context: RestoreContext, phase: 'started' | 'progress' | 'done', partitions: readonly number[], records: number, total: number): void {
-  if (restoreChannel.hasSubscribers) restoreChannel.publish({ link: context.link, uid: context.uid, phase, partitions, records, total });
 }
