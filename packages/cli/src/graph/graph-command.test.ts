@@ -45,12 +45,12 @@ test('catenae graph writes the word count as SVG, and as Mermaid on stdout', asy
   const dir = await mkdtemp(join(tmpdir(), 'catenae-graph-'));
   try {
     const messages: string[] = [];
-    const files = [wc('streamer'), '-o', 'mapper_input', wc('mapper'), wc('reducer')];
+    const files = [wc('streamer'), '-o', 'mapper_input', wc('mapper'), wc('reducer'), wc('tally')];
     const out = join(dir, 'wordcount.svg');
     assert.equal(await graphCommand([...files, '--out', out], { cwd: root, stderr: (t) => messages.push(t) }), 0);
     const svg = await readFile(out, 'utf8');
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.deepEqual(messages, [`catenae: wrote ${out} (3 links, 2 topics)\n`]);
+    assert.deepEqual(messages, [`catenae: wrote ${out} (4 links, 3 topics)\n`]);
     let printed = '';
     await graphCommand(files, { cwd: root, stdout: (t) => (printed += t) });
     assert.match(printed, /^flowchart LR\n/);

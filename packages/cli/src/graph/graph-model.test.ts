@@ -6,7 +6,7 @@ import { loadLinks } from '../load-links.js';
 import { buildGraphModel } from './graph-model.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const WORDCOUNT = ['streamer', 'mapper', 'reducer'].map((name) => `examples/dist/wordcount/${name}.js`);
+const WORDCOUNT = ['streamer', 'mapper', 'reducer', 'tally'].map((name) => `examples/dist/wordcount/${name}.js`);
 
 // The word count's links, the streamer writing to the mappers' topic as `-o mapper_input` makes it.
 async function wordcountLinks(): Promise<LinkDefinition[]> {
@@ -14,18 +14,26 @@ async function wordcountLinks(): Promise<LinkDefinition[]> {
   return [{ ...streamer!, options: { ...streamer!.options, output: 'mapper_input' } }, ...rest];
 }
 
-test('the word count is a source, a middle and a leaf link joined by two topics', async () => {
+test('the word count is a source, two middle links and a leaf joined by three topics', async () => {
   const model = buildGraphModel(await wordcountLinks());
   assert.deepEqual(
     model.links.map((l) => [l.name, l.kind]),
-    [['Streamer', 'source'], ['Mapper', 'middle'], ['Reducer', 'leaf']],
+    [['Streamer', 'source'], ['Mapper', 'middle'], ['Reducer', 'middle'], ['Tally', 'leaf']],
   );
-  assert.deepEqual(model.topics.map((t) => t.name), ['mapper_input', 'reducer_input']);
+  assert.deepEqual(model.topics.map((t) => t.name), ['mapper_input', 'reducer_input', 'word_counts']);
   assert.deepEqual(
     model.edges.map((e) => `${e.from} -> ${e.to}`),
-    ['link:Streamer -> topic:mapper_input', 'topic:mapper_input -> link:Mapper', 'link:Mapper -> topic:reducer_input', 'topic:reducer_input -> link:Reducer'],
+    [
+      'link:Streamer -> topic:mapper_input',
+      'topic:mapper_input -> link:Mapper',
+      'link:Mapper -> topic:reducer_input',
+      'topic:reducer_input -> link:Reducer',
+      'link:Reducer -> topic:word_counts',
+      'topic:word_counts -> link:Tally',
+    ],
   );
   assert.deepEqual(model.links[2]!.rpcMethods.sort(), ['reset', 'snapshot']);
+  assert.deepEqual(model.links[2]!.tables, ['table counts']);
   assert.deepEqual(model.links[0]!.generators, ['generator lines()']);
   assert.ok(model.edges.every((e) => e.priority === undefined), 'no priorities where every handler has the default');
 });

@@ -13,6 +13,8 @@ export interface GraphLink {
   generators: string[];
   /** Methods callable by RPC (statically known; who calls them is not). */
   rpcMethods: string[];
+  /** Its tables, as `table <name>` (`windowed` for windowed ones). */
+  tables: string[];
   /** A handler reads the default inputs, but no input topic is set (`-i` or `@Link({ inputs })`). */
   missingInputs: boolean;
   /** The link has generators or handlers that emit, but no output topic is set. */
@@ -69,6 +71,7 @@ export function buildGraphModel(definitions: readonly LinkDefinition[]): GraphMo
       kind,
       generators: definition.generators.map(generatorLabel),
       rpcMethods: [...definition.rpcMethods],
+      tables: definition.tables.map((table) => `${table.options.window ? 'windowed table' : 'table'} ${table.name}`),
       missingInputs: definition.transforms.some((t) => t.topic === undefined) && (definition.options.inputs ?? []).length === 0,
       missingOutput: output === undefined && definition.generators.length > 0,
     });

@@ -29,13 +29,14 @@ export const TOPIC_SLANT = 8;
 // face (0.62 bold) and 0.6 for a monospace one. Overestimating keeps text inside its box.
 const CHAR_WIDTH: Record<BoxLine['style'], number> = { title: 0.64, caption: 0.57, detail: 0.57, warning: 0.57, topic: 0.61 };
 
-/** The box of a link: its name, its kind, its generators and RPC methods, and what it lacks. */
+/** The box of a link: its name, its kind, its generators, tables and RPC methods, and what it lacks. */
 export function linkBox(link: GraphLink): NodeBox {
   const lines: BoxLine[] = [
     { text: link.name, style: 'title' },
     { text: `${link.kind} link`, style: 'caption' },
   ];
   for (const generator of link.generators) lines.push({ text: generator, style: 'detail' });
+  for (const table of link.tables) lines.push({ text: table, style: 'detail' });
   for (const method of link.rpcMethods) lines.push({ text: `rpc ${method}()`, style: 'detail' });
   if (link.missingInputs) lines.push({ text: 'inputs: not set (-i)', style: 'warning' });
   if (link.missingOutput) lines.push({ text: 'output: not set (-o)', style: 'warning' });

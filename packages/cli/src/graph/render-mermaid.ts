@@ -17,7 +17,7 @@ const CLASS_DEFS = [
 
 /**
  * The topology as a Mermaid flowchart (left to right): one node per link and per topic, an edge
- * per write and per read, input priorities as edge labels, generators and RPC methods in the
+ * per write and per read, input priorities as edge labels, generators, tables and RPC methods in the
  * link's label. Ends with a newline.
  */
 export function renderMermaid(model: GraphModel): string {
@@ -41,6 +41,7 @@ export function renderMermaid(model: GraphModel): string {
 function linkLabel(link: GraphLink): string {
   const parts = [`<b>${escape(link.name)}</b>`, `<i>${link.kind} link</i>`];
   for (const generator of link.generators) parts.push(escape(generator));
+  for (const table of link.tables) parts.push(escape(table));
   for (const method of link.rpcMethods) parts.push(`rpc ${escape(method)}()`);
   if (link.missingInputs) parts.push('inputs: not set (-i)');
   if (link.missingOutput) parts.push('output: not set (-o)');

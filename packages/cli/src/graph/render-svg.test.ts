@@ -55,7 +55,7 @@ function parseXml(xml: string): XmlElement[] {
 }
 
 test('the word count as SVG is well-formed XML with a node per link and per topic', async () => {
-  const links = await loadLinks(['streamer', 'mapper', 'reducer'].map((n) => `examples/dist/wordcount/${n}.js`), root);
+  const links = await loadLinks(['streamer', 'mapper', 'reducer', 'tally'].map((n) => `examples/dist/wordcount/${n}.js`), root);
   const model = buildGraphModel(links);
   const elements = parseXml(renderSvg(model));
   assert.equal(elements[0]!.name, 'svg');
@@ -64,11 +64,12 @@ test('the word count as SVG is well-formed XML with a node per link and per topi
   assert.deepEqual(groups.filter((g) => g.attrs.class!.startsWith('link ')).map((g) => [g.attrs['data-id'], g.attrs.class]), [
     ['link:Streamer', 'link source'],
     ['link:Mapper', 'link middle'],
-    ['link:Reducer', 'link leaf'],
+    ['link:Reducer', 'link middle'],
+    ['link:Tally', 'link leaf'],
   ]);
   assert.equal(groups.filter((g) => g.attrs.class === 'topic topic').length, model.topics.length);
   const texts = elements.filter((e) => e.name === 'text').map((e) => e.text);
-  for (const expected of ['Streamer', 'Mapper', 'Reducer', 'mapper_input', 'reducer_input', 'rpc snapshot()', 'rpc reset()']) {
+  for (const expected of ['Streamer', 'Mapper', 'Reducer', 'Tally', 'mapper_input', 'reducer_input', 'word_counts', 'table counts', 'rpc snapshot()', 'rpc reset()']) {
     assert.ok(texts.includes(expected), `the drawing shows ${expected}`);
   }
   const edges = elements.filter((e) => e.name === 'path' && e.attrs.class?.startsWith('edge '));
