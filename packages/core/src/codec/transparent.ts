@@ -1,6 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { CatenaeError, ErrorCode } from '../errors.js';
 import type { Codec } from './codec.js';
+import { deserializeSmallInt, isSmallInt, serializeSmallInt } from './small-int.js';
 
 /**
  * The default codec: V8's structured-clone format, so Map, Set, Date, BigInt, typed arrays,
@@ -10,6 +11,7 @@ import type { Codec } from './codec.js';
 export const transparentCodec: Codec = {
   name: 'transparent',
   encode(value, topic) {
+    if (isSmallInt(value)) return serializeSmallInt(value);
     try {
       return serialize(value);
     } catch (err) {
@@ -19,6 +21,8 @@ export const transparentCodec: Codec = {
     }
   },
   decode(bytes, topic) {
+    const small = deserializeSmallInt(bytes);
+    if (small !== undefined) return small;
     try {
       return deserialize(bytes);
     } catch (err) {

@@ -120,9 +120,13 @@ export class ConsumeLoop {
     if (records.length > 0) {
       this.#lastRecordAt = now;
       this.#handle(records);
-    } else if (this.#options.consumerTimeoutMs !== undefined && now - this.#lastRecordAt >= this.#options.consumerTimeoutMs) {
-      this.#isRunning = false;
-      this.#options.onConsumerTimeout();
+    } else {
+      // Nothing came: pending table changes go out now rather than at the next commit tick.
+      this.#emitter.flushAll();
+      if (this.#options.consumerTimeoutMs !== undefined && now - this.#lastRecordAt >= this.#options.consumerTimeoutMs) {
+        this.#isRunning = false;
+        this.#options.onConsumerTimeout();
+      }
     }
     this.#settleStop();
     this.wake();

@@ -7,6 +7,8 @@ import { producedChannel } from '../diagnostics.js';
 
 /** Flush early when a group grows past this many records (a generator in a tight loop). */
 const MAX_GROUP_RECORDS = 5000;
+/** Carry the table changes out early when this many finished inputs wait for them. */
+const MAX_DEFERRED_INPUTS = 50_000;
 
 /**
  * Collects outputs into groups, produces each group with one transport call, and releases the
@@ -28,6 +30,9 @@ export class Emitter {
   #idleWaiters: (() => void)[] = [];
   #releaseWaiters: (() => void)[] = [];
   #changes: ChangeSource | undefined;
+  /** Inputs finished while table changes were pending: released with the group that carries those changes. */
+  #deferredTrackers: PartitionTracker[] = [];
+  #deferredSeqs: number[] = [];
 
   /**
    * @param onProgress called after acknowledged groups released their inputs.
@@ -60,8 +65,16 @@ export class Emitter {
     this.scheduleFlush();
   }
 
-  /** Marks an input finished: it becomes committable once the outputs queued so far are acked. */
+  /**
+   * Marks an input finished: it becomes committable once the outputs queued so far are acked,
+   * and, while table changes are pending, the group carrying them too.
+   */
   inputDone(tracker: PartitionTracker, seq: number): void {
+    if (this.#changes?.hasPending === true) {
+      this.#deferredTrackers.push(tracker);
+      this.#deferredSeqs.push(seq);
+      return;
+    }
     this.#current.trackers.push(tracker);
     this.#current.seqs.push(seq);
   }
@@ -71,9 +84,14 @@ export class Emitter {
     return this.#unackedRecords;
   }
 
-  /** Whether nothing is queued or waiting for an acknowledgement. */
+  /** Whether nothing is queued or waiting for an acknowledgement, table changes included. */
   get isIdle(): boolean {
-    return this.#current.isEmpty && this.#unackedHead === this.#unacked.length && this.#changes?.hasPending !== true;
+    return this.isQuiet && this.#changes?.hasPending !== true && this.#deferredSeqs.length === 0;
+  }
+
+  /** Whether no output is queued or waiting for an acknowledgement (table changes may be pending). */
+  get isQuiet(): boolean {
+    return this.#current.isEmpty && this.#unackedHead === this.#unacked.length;
   }
 
   /** Flushes on the next turn of the event loop, coalescing the sends of one turn. */
@@ -88,10 +106,13 @@ export class Emitter {
     this.flush();
   };
 
-  /** Hands the current group to the transport. */
+  /**
+   * Hands the current group to the transport. Table changes wait for {@link flushAll} (they are
+   * coalesced per key until then), unless many inputs wait for them.
+   */
   flush(): void {
     const group = this.#current;
-    if (this.#changes?.hasPending === true) this.#carryChanges(group);
+    if (this.#deferredSeqs.length >= MAX_DEFERRED_INPUTS) this.#carryChanges(group);
     if (group.isEmpty) return;
     this.#current = new OutputGroup();
     this.#unacked.push(group);
@@ -104,6 +125,12 @@ export class Emitter {
     this.#transport.produce(group.records, (err) => this.#acked(group, err));
   }
 
+  /** Hands the current group to the transport with the pending table changes. */
+  flushAll(): void {
+    if (this.#changes?.hasPending === true || this.#deferredSeqs.length > 0) this.#carryChanges(this.#current);
+    this.flush();
+  }
+
   #carryChanges(group: OutputGroup): void {
     try {
       this.#changes!.emitTo(group);
@@ -112,11 +139,19 @@ export class Emitter {
       this.#hasFailed = true;
       this.#onFatal(err as Error);
     }
+    const trackers = this.#deferredTrackers;
+    const seqs = this.#deferredSeqs;
+    for (let i = 0; i < seqs.length; i++) {
+      group.trackers.push(trackers[i]!);
+      group.seqs.push(seqs[i]!);
+    }
+    trackers.length = 0;
+    seqs.length = 0;
   }
 
   /** Resolves once everything queued so far is acknowledged (or failed). */
   whenIdle(): Promise<void> {
-    this.flush();
+    this.flushAll();
     if (this.isIdle) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }

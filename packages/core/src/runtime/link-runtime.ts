@@ -258,11 +258,19 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     );
   }
 
+  // Table changes still pending count as idle: commitNow carries them out.
   isIdle(): boolean {
-    return this.#scheduler.pending === 0 && this.#emitter.isIdle && !this.#sources.hasOneShotsRunning && this.#tables?.isBusy !== true;
+    return this.#scheduler.pending === 0 && this.#emitter.isQuiet && !this.#sources.hasOneShotsRunning && this.#tables?.isBusy !== true;
   }
 
-  commitNow(): Promise<void> {
+  async commitNow(): Promise<void> {
+    // Table changes first: the inputs that made them are committable once they are acknowledged.
+    if (this.#tables !== undefined) await this.#emitter.whenIdle();
+    return this.#commitFinished();
+  }
+
+  /** Commits what finished (processed, and acknowledged with what it emitted) since the last commit. */
+  #commitFinished(): Promise<void> {
     // Exactly once: offsets are committed inside the transactions, never by the consumer.
     if (this.#settings.mode === 'exactly-once') return Promise.resolve();
     this.#commitChain = this.#commitChain.then(async () => {
@@ -279,7 +287,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   // Every commit interval: commit, then write what became durable to the tables' local stores.
   async #tick(): Promise<void> {
-    await this.commitNow();
+    this.#emitter.flushAll();
+    await this.#commitFinished();
     const tables = this.#tables;
     if (tables === undefined) return;
     if (++this.#ticks % SIZE_TICKS === 0) tables.publishSizes();
@@ -329,7 +338,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   /** Resolves once no electron is being handled and every output is acknowledged. */
   #whenHandled(): Promise<void> {
-    this.#emitter.flush();
+    this.#emitter.flushAll();
     if (this.#scheduler.pending === 0 && this.#emitter.isIdle) return Promise.resolve();
     return new Promise((resolve) => this.#handledWaiters.push(resolve));
   }
@@ -342,7 +351,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   async #synchronousBatch(handle: () => void): Promise<void> {
     handle();
     await this.#whenHandled();
-    if (!this.#hasFailed) await this.commitNow();
+    if (!this.#hasFailed) await this.#commitFinished();
   }
 
   /** Runs one batch of the synchronous or exactly-once mode, remembered so a revoke can wait for it. */
@@ -437,7 +446,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     const numbers = [...new Set(partitions.map((tp) => tp.partition))];
     if (this.#tables !== undefined) await withDeadline(this.#tables.quiesce(numbers), left());
     const isIdle = await settledWithin(this.#emitter.whenIdle(), left());
-    await this.commitNow();
+    await this.#commitFinished();
     if (this.#tables !== undefined) {
       await this.#tables.release(numbers, isIdle).catch((err: unknown) => this.#fail(new CatenaeError(ErrorCode.State, `cannot hand the table shards of ${describePartitions(partitions)} back: ${errorMessage(err)}`, { cause: err })));
     }
@@ -492,7 +501,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     }
     await withDeadline(this.#emitter.whenIdle(), left());
     await withDeadline(this.#transport.flush(left()).catch(() => undefined), left());
-    await withDeadline(this.commitNow(), left());
+    await withDeadline(this.#commitFinished(), left());
     this.#isDraining = false;
     clearInterval(this.#commitTimer);
     const finish = (this.instance as { finish?: Function }).finish;
