@@ -58,3 +58,10 @@ test('a MongoDB URI is accepted as -m', async () => {
   const { options } = await parseRunArgs(['link.js', '-m', 'mongodb://user:pw@db:27017/app'], {});
   assert.equal(options.mongodb, 'mongodb://user:pw@db:27017/app');
 });
+
+test('--state-dir is kept as given; a flag given twice is refused with one line', async () => {
+  const { options } = await parseRunArgs(['link.js', '-k', 'localhost:9092', '--state-dir', '/var/lib/catenae'], {});
+  assert.equal(options.stateDir, '/var/lib/catenae');
+  await assert.rejects(parseRunArgs(['link.js', '--state-dir', 'a', '--state-dir', 'b'], {}), { code: ErrorCode.BadFlag, message: '--state-dir was given 2 times (a, b): give it once' });
+  await assert.rejects(parseRunArgs(['link.js', '-o', 'x', '-o', 'y'], {}), { code: ErrorCode.BadFlag, message: /--output was given 2 times/ });
+});

@@ -46,6 +46,9 @@ export async function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessE
   const raw: Raw = {};
   for (const flag of RUN_FLAGS) {
     const fromArgv = parsed[flag.name];
+    if (Array.isArray(fromArgv) && flag.type !== 'pairs') {
+      throw new CatenaeError(ErrorCode.BadFlag, `--${flag.name} was given ${fromArgv.length} times (${fromArgv.map(String).join(', ')}): give it once`);
+    }
     const fromEnv = env[envNameOf(flag.name)];
     if (fromArgv !== undefined) raw[flag.name] = fromArgv;
     else if (fromEnv !== undefined && fromEnv !== '') raw[flag.name] = flag.type === 'boolean' ? parseBoolean(flag, fromEnv) : fromEnv;
