@@ -28,6 +28,8 @@ export const DiagnosticsChannel = {
   restore: 'catenae:link:restore',
   /** {@link TableSizesMessage}: how many entries an instance's tables hold, every few seconds. */
   tableSizes: 'catenae:link:table-sizes',
+  /** {@link LateMessage}: an electron that fell only in closed windows of windowed tables. */
+  late: 'catenae:link:late',
   /** Published by `@catenae/kafka`: recoverable client errors ({@link TransportErrorMessage}). */
   kafkaClientError: 'catenae:kafka:client-error',
   /** Published by `@catenae/kafka`: librdkafka's own log lines ({@link TransportLogMessage}). */
@@ -116,6 +118,14 @@ export interface RestoreMessage {
   total: number;
 }
 
+/** An electron too late for windowed tables: every window it falls in had closed. */
+export interface LateMessage {
+  link: string;
+  /** Its input topic. */
+  topic: string;
+  tables: readonly string[];
+}
+
 /** Entries per table held by one instance. */
 export interface TableSizesMessage {
   link: string;
@@ -156,3 +166,4 @@ export const stateChannel = channel(DiagnosticsChannel.state);
 export const rpcChannel = channel(DiagnosticsChannel.rpc);
 export const restoreChannel = channel(DiagnosticsChannel.restore);
 export const tableSizesChannel = channel(DiagnosticsChannel.tableSizes);
+export const lateChannel = channel(DiagnosticsChannel.late);

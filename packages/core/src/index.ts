@@ -9,7 +9,9 @@ export { Transform } from './decorators/transform.js';
 export { Generator } from './decorators/generator.js';
 export { Rpc } from './decorators/rpc.js';
 export { Table } from './decorators/table.js';
+export { WindowClosed } from './decorators/window-closed.js';
 export type { KeyedTable, TableKey } from './state/keyed-table.js';
+export type { TimeWindow, WindowedTable } from './state/windowed-table.js';
 export type { ShardId, ShardStore, StateStoreFactory, StoredEntry } from './state/state-store.js';
 export { registerStateStore, type StateStoreCreator } from './state/state-store-registry.js';
 export { defineLink, type LinkSpec, type TransformFn, type GeneratorFn, type HookFn } from './registry/define-link.js';
@@ -57,6 +59,7 @@ export {
   type ProducedMessage,
   type RebalanceMessage,
   type RestoreMessage,
+  type LateMessage,
   type TableSizesMessage,
   type RpcCallMessage,
   type TransportErrorMessage,

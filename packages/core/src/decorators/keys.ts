@@ -7,6 +7,7 @@ export const TRANSFORM_KEY = 'catenae:transform';
 export const GENERATOR_KEY = 'catenae:generator';
 export const RPC_KEY = 'catenae:rpc';
 export const TABLE_KEY = 'catenae:table';
+export const WINDOW_CLOSED_KEY = 'catenae:window-closed';
 
 // TypeScript 5's standard decorators hand field decorators `context.metadata` only where
 // `Symbol.metadata` exists (Node 20 lacks it). The well-known symbol is defined as the proposal

@@ -30,6 +30,8 @@ export interface LinkSpec extends LinkOptions {
   state?: () => object;
   /** Tables by name, reached through `ctx.tables.<name>`: `{ counts: {} }` is a keyed table. */
   tables?: Record<string, TableOptions>;
+  /** Per windowed table name, called once per closed window; what it returns is emitted. */
+  windowClosed?: Record<string, (this: any, key: any, window: { start: number; end: number }, value: any, ctx: Context) => unknown>;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface LinkSpec extends LinkOptions {
  * @publicApi
  */
 export function defineLink(spec: LinkSpec): LinkDefinition {
-  const { name, transform, transforms = [], generator, interval, setup, finish, rpc = {}, state, tables = {}, ...options } = spec;
+  const { name, transform, transforms = [], generator, interval, setup, finish, rpc = {}, state, tables = {}, windowClosed = {}, ...options } = spec;
   const methods: Record<string, unknown> = { ...rpc };
   const transformSpecs: TransformSpec[] = [];
   if (transform) {
@@ -49,6 +51,7 @@ export function defineLink(spec: LinkSpec): LinkDefinition {
     methods[`transform:${topic}:${i}`] = handle;
     transformSpecs.push({ method: `transform:${topic}:${i}`, topic, priority });
   });
+  for (const [table, fn] of Object.entries(windowClosed)) methods[`windowClosed:${table}`] = fn;
   if (generator) methods.generator = generator;
   if (setup) methods.setup = setup;
   if (finish) methods.finish = finish;
@@ -66,6 +69,7 @@ export function defineLink(spec: LinkSpec): LinkDefinition {
     generators: generator ? [{ method: 'generator', interval }] : [],
     rpcMethods: Object.keys(rpc),
     tables: tableSpecsOf(name, tables, false),
+    windowClosed: Object.keys(windowClosed).map((table) => ({ table, method: `windowClosed:${table}` })),
     source: `defineLink(${name})`,
   };
   return brandDefinition(definition);

@@ -1,5 +1,5 @@
 import { CatenaeError, ErrorCode } from '../errors.js';
-import { GENERATOR_KEY, LINK_KEY, RPC_KEY, TRANSFORM_KEY } from '../decorators/keys.js';
+import { GENERATOR_KEY, LINK_KEY, RPC_KEY, TRANSFORM_KEY, WINDOW_CLOSED_KEY } from '../decorators/keys.js';
 import { brandDefinition, type GeneratorOptions, type LinkDefinition, type LinkOptions, type TransformSpec } from './link-definition.js';
 import { checkTransforms } from './check-transforms.js';
 import { declaredTables } from '../decorators/table.js';
@@ -30,6 +30,7 @@ export function exploreLink(cls: unknown): LinkDefinition {
   const transforms: TransformSpec[] = [];
   const generators: (GeneratorOptions & { method: string })[] = [];
   const rpcMethods: string[] = [];
+  const windowClosed: { table: string; method: string }[] = [];
   for (const method of methodNames(cls.prototype)) {
     const fn = (cls.prototype as Record<string, unknown>)[method] as object;
     const specs: Omit<TransformSpec, 'method'>[] | undefined = Reflect.getOwnMetadata(TRANSFORM_KEY, fn);
@@ -37,6 +38,7 @@ export function exploreLink(cls: unknown): LinkDefinition {
     const generator: GeneratorOptions | undefined = Reflect.getOwnMetadata(GENERATOR_KEY, fn);
     if (generator) generators.push({ method, ...generator });
     if (Reflect.getOwnMetadata(RPC_KEY, fn)) rpcMethods.push(method);
+    for (const table of (Reflect.getOwnMetadata(WINDOW_CLOSED_KEY, fn) as string[] | undefined) ?? []) windowClosed.push({ table, method });
   }
   checkTransforms(name, transforms);
   const tables = tableSpecsOf(name, declaredTables(cls), true);
@@ -48,6 +50,7 @@ export function exploreLink(cls: unknown): LinkDefinition {
     generators,
     rpcMethods,
     tables,
+    windowClosed,
     source: `class ${cls.name}`,
   });
   explored.set(cls, definition);

@@ -66,12 +66,27 @@ export interface WindowOptions {
   advance?: Duration;
   /** Session windows: a key's window stays open while its electrons come less than `gap` apart. */
   gap?: Duration;
+  /** Session windows: the value of two sessions an electron joins into one. */
+  merge?: (a: any, b: any) => any;
   /** How long after its end a window still accepts late electrons (default 0). */
   grace?: Duration;
-  /** How long a window is kept after its end (default: grace plus one window, at least one day). */
+  /**
+   * How long after its end a window is kept, for reads (`get(key, time)`, `range`), at least
+   * `grace` (default: `grace` plus one window length, or plus the gap for sessions).
+   */
   retention?: Duration;
   /** The event time of an electron in milliseconds (default: its timestamp). */
   time?: (electron: import('../electron.js').Electron<any, any>) => number;
+  /**
+   * An electron too late for every window it falls in (older than their end plus `grace`) is
+   * counted and logged at debug; `'topic'` also sends it to `<input topic>.late` (default `'drop'`).
+   */
+  late?: 'drop' | 'topic';
+  /**
+   * When a partition gets no electron for this long (wall-clock), its stream time moves on with
+   * the clock, so its windows close (default: never; event time alone closes windows).
+   */
+  idleClose?: Duration;
 }
 
 /** Options of `@Table(...)` (and of `defineLink({ tables })`). */
@@ -107,6 +122,8 @@ export interface LinkDefinition {
   rpcMethods: string[];
   /** Keyed and windowed tables, sharded like the input. */
   tables: TableSpec[];
+  /** `@WindowClosed(table)` methods: called once per closed window of that windowed table. */
+  windowClosed: { table: string; method: string }[];
   /** Where the definition came from, for error messages. */
   source: string;
 }

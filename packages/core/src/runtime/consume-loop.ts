@@ -28,6 +28,11 @@ export interface ConsumeLoopOptions {
    * other fetch is made meanwhile. Never rejects.
    */
   aroundBatch?: (records: RawRecord[], handle: () => void) => Promise<void>;
+  /**
+   * Called when a fetch brought nothing (windows' idle closes). A promise holds the next fetch
+   * back until it settles (a transaction). Never rejects.
+   */
+  onIdle?: () => Promise<void> | undefined;
 }
 
 /**
@@ -121,6 +126,17 @@ export class ConsumeLoop {
       this.#lastRecordAt = now;
       this.#handle(records);
     } else {
+      const idle = this.#options.onIdle?.();
+      if (idle !== undefined) {
+        this.#isFetching = true;
+        void idle.then(() => {
+          this.#isFetching = false;
+          this.#emitter.flushAll();
+          this.#settleStop();
+          this.wake();
+        });
+        return;
+      }
       // Nothing came: pending table changes go out now rather than at the next commit tick.
       this.#emitter.flushAll();
       if (this.#options.consumerTimeoutMs !== undefined && now - this.#lastRecordAt >= this.#options.consumerTimeoutMs) {

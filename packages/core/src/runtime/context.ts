@@ -1,6 +1,10 @@
 import type { Logger } from 'winston';
 import type { Store } from '../store/store.js';
 import type { KeyedTable, TableKey } from '../state/keyed-table.js';
+import type { WindowedTable } from '../state/windowed-table.js';
+
+/** A table as `ctx.tables` holds it: keyed, or windowed. */
+export type AnyTable = KeyedTable<TableKey, any> | WindowedTable<TableKey, any>;
 import type { RpcClient } from './rpc/rpc-client.js';
 import type { RpcCaller } from './rpc/rpc-envelope.js';
 
@@ -51,7 +55,7 @@ export class Context {
   /** In an `@Rpc()` method: the link instance that called it. */
   readonly caller: RpcCaller | undefined;
   /** The link's tables by name (`@Table()` properties and `defineLink({ tables })`). */
-  readonly tables: Readonly<Record<string, KeyedTable<TableKey, any>>>;
+  readonly tables: Readonly<Record<string, AnyTable>>;
   readonly #control: LinkControl;
 
   constructor(
@@ -62,7 +66,7 @@ export class Context {
       logger: Logger;
       args: readonly string[];
       caller?: RpcCaller;
-      tables?: Readonly<Record<string, KeyedTable<TableKey, any>>>;
+      tables?: Readonly<Record<string, AnyTable>>;
     },
     control: LinkControl,
   ) {

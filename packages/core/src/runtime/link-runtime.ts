@@ -19,7 +19,7 @@ import { Scheduler } from './scheduler.js';
 import { SourceRunner } from './source-runner.js';
 import { withDeadline } from './with-deadline.js';
 import { logTransportEvents } from './transport-log.js';
-import { rebalanceChannel, stateChannel, type LinkStateMessage } from '../diagnostics.js';
+import { lateChannel, rebalanceChannel, stateChannel, type LinkStateMessage } from '../diagnostics.js';
 import { createInputSelector } from './input-modes/create-input-selector.js';
 import type { InputSelector } from './input-modes/input-selector.js';
 import { RpcEndpoint } from './rpc/rpc-endpoint.js';
@@ -33,6 +33,10 @@ import { TablePartitions } from './table-partitions.js';
 import { settledWithin } from './with-deadline.js';
 import type { Handler } from './dispatch.js';
 import { linkKeyedTopic } from './rpc/rpc-topics.js';
+import { systemClock, type Clock } from './clock.js';
+import { runWindowClosed } from './window-closed.js';
+import { Electron } from '../electron.js';
+import { WindowedShardedTable } from '../state/windowed-table.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -93,7 +97,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   /** Whether a shutdown still lets in-flight handlers emit (draining), or already refuses sends. */
   #isDraining = false;
 
-  constructor(definition: LinkDefinition, settings: LinkSettings, factory: TransportFactory, logger: Logger, stateStore?: StateStoreFactory) {
+  constructor(definition: LinkDefinition, settings: LinkSettings, factory: TransportFactory, logger: Logger, stateStore?: StateStoreFactory, clock: Clock = systemClock) {
     this.#settings = settings;
     this.#definition = definition;
     this.#logger = logger;
@@ -138,8 +142,17 @@ export class LinkRuntime implements LinkControl, LinkHandle {
             store: stateStore,
             logger,
             scheduleFlush: () => this.#emitter.scheduleFlush(),
+            now: () => clock.now(),
+            onWindowClosed: (table, key, window, value) => runWindowClosed(definition, this.instance, this.ctx, (item) => this.#dispatcher.emit(item, undefined), table, key, window, value),
+            onLate: (electron, tables) => this.#late(electron, tables),
           })
         : undefined;
+    for (const { table, method } of definition.windowClosed) {
+      if (!(this.#tables?.byName[table] instanceof WindowedShardedTable)) {
+        const windowed = this.#tables?.windowed.map((w) => w.name).join(', ') || 'none';
+        throw new CatenaeError(ErrorCode.BadLink, `link ${settings.name}: @WindowClosed('${table}') on ${method}() names no windowed table (windowed tables: ${windowed})`);
+      }
+    }
     if (this.#tables !== undefined) {
       this.#emitter.carry(this.#tables);
       this.#tablePartitions = new TablePartitions(this.#tables, this.#transport, this.#gate, settings.name, logger, fatal);
@@ -163,6 +176,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       onFatal: fatal,
     });
     this.#sources = new SourceRunner({
+      clock,
       ctx: this.ctx,
       dispatcher: this.#dispatcher,
       emitter: this.#emitter,
@@ -211,6 +225,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
           logger.info(`no input for ${settings.consumerTimeoutMs} ms (--consumer-timeout): stopping`);
           void this.stop();
         },
+        onIdle: this.#tables?.windowed.length ? () => this.#closeIdleWindows() : undefined,
         aroundBatch:
           settings.mode === 'exactly-once'
             ? (records, handle) => this.#aroundBatch(this.#transaction(records, handle))
@@ -260,7 +275,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   // Table changes still pending count as idle: commitNow carries them out.
   isIdle(): boolean {
-    return this.#scheduler.pending === 0 && this.#emitter.isQuiet && !this.#sources.hasOneShotsRunning && this.#tables?.isBusy !== true;
+    const tables = this.#tables;
+    return this.#scheduler.pending === 0 && this.#emitter.isQuiet && !this.#sources.hasOneShotsRunning && (tables === undefined || (!tables.isBusy && !tables.hasIdleCloseDue()));
   }
 
   async commitNow(): Promise<void> {
@@ -352,6 +368,38 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     handle();
     await this.#whenHandled();
     if (!this.#hasFailed) await this.#commitFinished();
+  }
+
+  /**
+   * Windows of idle partitions close on the clock (`window.idleClose`): at once, or in a
+   * transaction of their own in the exactly-once mode, so their final results are emitted once.
+   */
+  #closeIdleWindows(): Promise<void> | undefined {
+    const tables = this.#tables!;
+    if (!tables.hasIdleCloseDue()) return undefined;
+    const close = (): void => {
+      try {
+        tables.closeIdle();
+      } catch (err) {
+        void this.#fail(new CatenaeError(ErrorCode.Handler, `closing idle windows failed: ${errorMessage(err)}`, { cause: err }));
+      }
+    };
+    if (this.#settings.mode !== 'exactly-once') {
+      close();
+      return undefined;
+    }
+    return this.#aroundBatch(this.#transaction([], close));
+  }
+
+  /** An electron fell only in closed windows: counted, logged at debug, and sent on where a table asks. */
+  #late(electron: Electron, tables: readonly string[]): void {
+    const where = `${electron.previousTopic}[${electron.partition}]@${electron.offset}`;
+    this.#logger.debug(`electron ${where} is late for table(s) ${tables.join(', ')}: every window it falls in has closed`);
+    if (lateChannel.hasSubscribers) lateChannel.publish({ link: this.name, topic: electron.previousTopic ?? '', tables });
+    const toTopic = tables.some((name) => (this.#tables!.byName[name] as WindowedShardedTable).spec.late === 'topic');
+    if (!toTopic) return;
+    const headers = { ...electron.headers, 'catenae-late-tables': tables.join(',') };
+    this.#dispatcher.emit(new Electron({ key: electron.key, value: electron.value, headers, timestamp: electron.timestamp, topic: `${electron.previousTopic}.late` }), undefined);
   }
 
   /** Runs one batch of the synchronous or exactly-once mode, remembered so a revoke can wait for it. */

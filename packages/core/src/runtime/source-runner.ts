@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'winston';
 import { isCatenaeError, ErrorCode } from '../errors.js';
 import type { Context } from './context.js';
@@ -6,6 +5,7 @@ import type { Dispatcher } from './dispatch.js';
 import { handlerKind } from './dispatch.js';
 import type { Emitter } from './emitter.js';
 import { errorMessage } from './failure-policy.js';
+import { systemClock, type Clock } from './clock.js';
 
 /** Yield to the event loop after this many items of a synchronous generator, so acks can arrive. */
 const ITEMS_PER_TURN = 1000;
@@ -27,8 +27,10 @@ export class SourceRunner {
   /** One-shot generators registered and not finished: a driver's drain waits for them. */
   #oneShotsLeft = 0;
   readonly #queued: (() => Promise<void>)[] = [];
+  readonly #clock: Clock;
 
-  constructor(parts: { ctx: Context; dispatcher: Dispatcher; emitter: Emitter; logger: Logger; maxUnackedRecords: number; onError: (err: Error) => void }) {
+  constructor(parts: { ctx: Context; dispatcher: Dispatcher; emitter: Emitter; logger: Logger; maxUnackedRecords: number; onError: (err: Error) => void; clock?: Clock }) {
+    this.#clock = parts.clock ?? systemClock;
     this.#ctx = parts.ctx;
     this.#dispatcher = parts.dispatcher;
     this.#emitter = parts.emitter;
@@ -112,7 +114,7 @@ export class SourceRunner {
       } catch (err) {
         this.#report(name, err);
       }
-      await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+      await this.#clock.sleep(intervalMs, signal);
     }
   }
 

@@ -38,7 +38,7 @@ export async function startLink(link: LinkLike, options: StartOptions = {}): Pro
   const logger = createLogger(settings.logLevel, settings.logFormat, settings.name, settings.uid);
   const hasTables = definition.tables.length > 0;
   const stateStore = hasTables ? (options.stateStore ?? (options.stateDir !== undefined ? await stateStoreFor(options.stateDir) : undefined)) : undefined;
-  const runtime = new LinkRuntime(definition, settings, factory, logger, stateStore);
+  const runtime = new LinkRuntime(definition, settings, factory, logger, stateStore, options.clock);
   // Loaded only when asked for: prom-client stays out of a process that serves no metrics.
   const metrics = options.metricsPort === undefined ? undefined : await (await import('../metrics/metrics-server.js')).serveMetrics(options.metricsPort, settings.name, settings.uid, logger);
   try {

@@ -2,6 +2,7 @@ import type { Codec } from '../codec/codec.js';
 import type { ExecutionMode, InputFormat, InputMode, OnError } from '../registry/link-definition.js';
 import type { TransportFactory } from '../transport/transport.js';
 import type { StateStoreFactory } from '../state/state-store.js';
+import type { Clock } from './clock.js';
 
 /** Log formats of `--log-format`. */
 export type LogFormat = 'json' | 'pretty';
@@ -70,4 +71,6 @@ export interface StartOptions {
   stateDir?: string;
   /** A persistent store to keep table shards in, instead of the one `stateDir` loads. */
   stateStore?: StateStoreFactory;
+  /** The wall clock of loops, interval generators and windows' idle closes (tests move it: `TestDriver.advanceTime`). */
+  clock?: Clock;
 }

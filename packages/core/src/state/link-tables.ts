@@ -17,6 +17,9 @@ import { StoredShard } from './stored-shard.js';
 import { changelogTopic, TableCodec } from './table-codec.js';
 import { partitionBytesOf } from './table-key.js';
 import { publishWrites, undoWrites, WriteScopes, type AsyncScope } from './write-scopes.js';
+import { WindowEntryCodec, type TimeWindow } from './window-entry.js';
+import { resolveWindowSpec } from './window-spec.js';
+import { WindowedShardedTable, type WindowHost } from './windowed-table.js';
 
 // Compaction may drop a tombstone this long after the deletion (Kafka's delete.retention.ms
 // default): a local store older than that could keep a key deleted since, so it is rebuilt.
@@ -47,6 +50,12 @@ export interface LinkTablesOptions {
   logger: Logger;
   /** Asks the emitter to flush soon: a change made outside a handler is pending. */
   scheduleFlush: () => void;
+  /** Wall-clock time (a virtual one under TestDriver): windows' idle closes. */
+  now: () => number;
+  /** A window of `table` closed: runs its `@WindowClosed` handlers and emits what they return. */
+  onWindowClosed: (table: string, key: TableKey, window: TimeWindow, value: unknown) => void;
+  /** An electron fell only in closed windows of these windowed tables. */
+  onLate: (electron: Electron, tables: readonly string[]) => void;
 }
 
 type PartitionState = 'restoring' | 'active' | 'closing';
@@ -58,10 +67,12 @@ type PartitionState = 'restoring' | 'active' | 'closing';
  * outputs (coalesced per key between two flushes), and on revoke flushed and kept aside in case
  * the same partitions come back (a catch-up from the changelog then replaces a full restore).
  */
-export class LinkTables implements TableHost {
+export class LinkTables implements TableHost, WindowHost {
+  /** Every table's shards, keyed and windowed alike (a windowed table's raw table keyed by window). */
   readonly tables: ShardedTable[];
   /** The tables by name, as `ctx.tables` shows them. */
-  readonly byName: Readonly<Record<string, ShardedTable>>;
+  readonly byName: Readonly<Record<string, ShardedTable | WindowedShardedTable>>;
+  readonly #windowed: WindowedShardedTable[] = [];
   readonly #options: LinkTablesOptions;
   readonly #scopes: WriteScopes;
   readonly #state = new Map<number, PartitionState>();
@@ -82,13 +93,23 @@ export class LinkTables implements TableHost {
   constructor(options: LinkTablesOptions) {
     this.#options = options;
     this.#scopes = new WriteScopes(options.hasAsyncHandlers);
+    const byName: Record<string, ShardedTable | WindowedShardedTable> = {};
     this.tables = options.specs.map((spec) => {
-      const topic = changelogTopic(options.group, spec.name);
-      return new ShardedTable(spec, new TableCodec(spec, topic, options.codec, options.schemas, options.link), this);
+      const values = new TableCodec(spec, changelogTopic(options.group, spec.name), options.codec, options.schemas, options.link);
+      if (spec.options.window === undefined) return (byName[spec.name] = new ShardedTable(spec, values, this));
+      const raw = new ShardedTable(spec, new WindowEntryCodec(values), this);
+      const windowed = new WindowedShardedTable(raw, resolveWindowSpec(spec.name, spec.options.window), this);
+      raw.onUndone = (shard, key, before) => windowed.undone(shard, key as string, before);
+      this.#windowed.push(windowed);
+      byName[spec.name] = windowed;
+      return raw;
     });
-    const byName: Record<string, ShardedTable> = {};
-    for (const table of this.tables) byName[table.name] = table;
     this.byName = byName;
+  }
+
+  /** The windowed tables. */
+  get windowed(): readonly WindowedShardedTable[] {
+    return this.#windowed;
   }
 
   /** The input partition count, known once the inputs exist; every table has that many shards. */
@@ -116,27 +137,28 @@ export class LinkTables implements TableHost {
     const partition = electron.partition ?? -1;
     const scopes = this.#scopes;
     if (!handler.isAsync) {
-      scopes.enterSync(partition);
+      scopes.enterSync(partition, electron);
       let pending: Promise<void> | undefined;
       try {
         pending = run(handler, electron);
+        if (pending === undefined) this.#afterElectron(electron, partition);
       } catch (err) {
+        scopes.takeLate();
         undoWrites(scopes.leaveSync(false));
         scopes.resetSync();
         throw err;
       }
-      if (pending !== undefined) return this.#settle(partition, scopes.leaveSync(true), pending);
+      if (pending !== undefined) return this.#settle(partition, electron, scopes.leaveSync(true), scopes.takeLate(), pending);
+      const late = scopes.takeLate();
       const log = scopes.leaveSync(false);
-      if (log.length === 0) return undefined;
       try {
-        publishWrites(log);
-        this.#hasPending = true;
+        this.#publish(log, electron, late);
       } finally {
         scopes.resetSync();
       }
       return undefined;
     }
-    const scope: AsyncScope = { partition, log: [] };
+    const scope: AsyncScope = { partition, log: [], electron };
     let pending: Promise<void> | undefined;
     try {
       pending = scopes.runAsync(scope, run, handler, electron);
@@ -144,22 +166,17 @@ export class LinkTables implements TableHost {
       undoWrites(scope.log);
       throw err;
     }
-    if (pending !== undefined) return this.#settle(partition, scope.log, pending);
-    if (scope.log.length > 0) {
-      publishWrites(scope.log);
-      this.#hasPending = true;
-    }
+    if (pending !== undefined) return this.#settle(partition, electron, scope.log, undefined, pending, scope);
+    this.#finishAfter(partition, electron, scope.log, scope.late);
     return undefined;
   }
 
-  #settle(partition: number, log: unknown[], pending: Promise<void>): Promise<void> {
+  #settle(partition: number, electron: Electron, log: unknown[], late: string[] | undefined, pending: Promise<void>, scope?: AsyncScope): Promise<void> {
     this.#running.set(partition, (this.#running.get(partition) ?? 0) + 1);
     return pending.then(
       () => {
         this.#ran(partition);
-        if (log.length === 0) return;
-        publishWrites(log);
-        this.#hasPending = true;
+        this.#finishAfter(partition, electron, log, scope?.late ?? late);
       },
       (err: unknown) => {
         this.#ran(partition);
@@ -167,6 +184,46 @@ export class LinkTables implements TableHost {
         throw err;
       },
     );
+  }
+
+  /** After an asynchronous handler: stream time and window closes in a scope of their own, then publish. */
+  #finishAfter(partition: number, electron: Electron, log: unknown[], late: string[] | undefined): void {
+    if (this.#windowed.length > 0) {
+      const scopes = this.#scopes;
+      scopes.enterSync(partition, electron);
+      try {
+        this.#afterElectron(electron, partition);
+      } catch (err) {
+        scopes.takeLate();
+        undoWrites(scopes.leaveSync(false));
+        scopes.resetSync();
+        undoWrites(log);
+        throw err;
+      }
+      const more = scopes.takeLate();
+      if (more !== undefined) late = [...(late ?? []), ...more];
+      for (const entry of scopes.leaveSync(false)) log.push(entry);
+      scopes.resetSync();
+    }
+    this.#publish(log, electron, late);
+  }
+
+  /** Stream time follows the electron in every windowed table; windows due close in its scope. */
+  #afterElectron(electron: Electron, partition: number): void {
+    const windowed = this.#windowed;
+    for (let i = 0; i < windowed.length; i++) {
+      const shard = windowed[i]!.raw.shards[partition];
+      if (shard !== undefined) windowed[i]!.advance(shard, electron);
+    }
+  }
+
+  /** Publishes a finished electron's writes as pending changes and reports it late where it was. */
+  #publish(log: unknown[], electron: Electron, late: string[] | undefined): void {
+    if (log.length > 0) {
+      publishWrites(log);
+      this.#hasPending = true;
+    }
+    if (late !== undefined) this.#options.onLate(electron, [...new Set(late)]);
   }
 
   #ran(partition: number): void {
@@ -179,6 +236,57 @@ export class LinkTables implements TableHost {
   currentPartition(): number {
     return this.#scopes.partition();
   }
+
+  currentElectron(): Electron | undefined {
+    return this.#scopes.electron();
+  }
+
+  markLate(table: WindowedShardedTable): void {
+    this.#scopes.markLate(table.name);
+  }
+
+  closed(table: WindowedShardedTable, key: TableKey, window: TimeWindow, value: unknown): void {
+    this.#options.onWindowClosed(table.name, key, window, value);
+  }
+
+  now(): number {
+    return this.#options.now();
+  }
+
+  /** Whether a windowed table has an idle close due (`window.idleClose`). */
+  hasIdleCloseDue(): boolean {
+    const now = this.#options.now();
+    return this.#windowed.some((windowed) => windowed.hasIdleCloseDue(now));
+  }
+
+  /**
+   * Moves the stream time of idle partitions with the clock and closes what is due, outside any
+   * electron: the closes and what their handlers emit are published at once.
+   * @throws what a `@WindowClosed` handler threw (the closes are then undone).
+   */
+  closeIdle(): void {
+    const now = this.#options.now();
+    const scopes = this.#scopes;
+    scopes.enterSync(-1, undefined);
+    try {
+      for (const windowed of this.#windowed) windowed.advanceIdle(now);
+    } catch (err) {
+      undoWrites(scopes.leaveSync(false));
+      scopes.resetSync();
+      throw err;
+    }
+    const log = scopes.leaveSync(false);
+    try {
+      if (log.length > 0) {
+        publishWrites(log);
+        this.#hasPending = true;
+        this.#options.scheduleFlush();
+      }
+    } finally {
+      scopes.resetSync();
+    }
+  }
+
 
   partitionOfKey(key: TableKey): number {
     return this.#partitions > 0 ? partitionForKey(partitionBytesOf(key), this.#partitions) : -1;
@@ -308,6 +416,7 @@ export class LinkTables implements TableHost {
       return;
     }
     for (const { table, shard } of targets) table.shards[shard.partition] = shard;
+    for (const windowed of this.#windowed) for (const p of fresh) windowed.activate(windowed.raw.shards[p]!);
     for (const p of fresh) this.#state.set(p, 'active');
     this.#publishRestore('done', fresh, read, total);
     this.publishSizes();
@@ -358,6 +467,7 @@ export class LinkTables implements TableHost {
       for (const p of partitions) {
         if (this.#state.get(p) === 'restoring') continue;
         this.#state.delete(p);
+        for (const windowed of this.#windowed) windowed.deactivate(p);
         const shards: Shard[] = [];
         for (const table of this.tables) {
           const shard = table.shards[p];

@@ -3,9 +3,17 @@ import type { TableSpec } from '../registry/link-definition.js';
 import type { OutgoingRecord } from '../transport/records.js';
 import type { KeyedTable, TableKey } from './keyed-table.js';
 import type { Shard } from './shard.js';
-import type { TableCodec } from './table-codec.js';
+import type { MessageHeader } from '../transport/records.js';
 import { checkTableKey, encodeTableKey } from './table-key.js';
 import type { WriteOwner } from './write-scopes.js';
+
+/** How a table's values become changelog bytes: a {@link TableCodec}, or a windowed table's entry codec. */
+export interface ValueCodec {
+  readonly topic: string;
+  readonly headers: MessageHeader[];
+  encode(value: unknown): Buffer;
+  decode(bytes: Buffer): unknown;
+}
 
 /** What a table needs of the link's tables: where a write goes and what follows it. */
 export interface TableHost {
@@ -27,13 +35,15 @@ export interface TableHost {
 export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
   readonly name: string;
   readonly spec: TableSpec;
-  readonly codec: TableCodec;
+  readonly codec: ValueCodec;
   /** By partition number; undefined where this instance holds no shard. */
   readonly shards: (Shard | undefined)[] = [];
   readonly #host: TableHost;
   readonly #checksPrimitives: boolean;
+  /** Told when a failed handler's write is undone (a windowed table re-indexes the window). */
+  onUndone: ((shard: Shard, key: TableKey, before: unknown) => void) | undefined = undefined;
 
-  constructor(spec: TableSpec, codec: TableCodec, host: TableHost) {
+  constructor(spec: TableSpec, codec: ValueCodec, host: TableHost) {
     this.name = spec.name;
     this.spec = spec;
     this.codec = codec;
@@ -45,11 +55,11 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
   }
 
   get(key: TableKey): unknown {
-    return this.#shardFor(key).get(key);
+    return this.shardFor(key).get(key);
   }
 
   has(key: TableKey): boolean {
-    return this.#shardFor(key).has(key);
+    return this.shardFor(key).has(key);
   }
 
   set(key: TableKey, value: unknown): this {
@@ -57,21 +67,23 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
     if (value === undefined || value === null) {
       throw new CatenaeError(ErrorCode.Encode, `table ${this.name}: cannot store ${String(value)} for key "${key}"; use delete()`);
     }
-    const shard = this.#shardFor(key);
-    const before = shard.get(key);
-    shard.put(key, value);
-    this.#host.wrote(this, shard, key, before);
+    this.write(this.shardFor(key), key, value);
     return this;
   }
 
   delete(key: TableKey): boolean {
     checkTableKey(this.name, key);
-    const shard = this.#shardFor(key);
-    const before = shard.get(key);
-    if (before === undefined) return false;
-    shard.put(key, undefined);
-    this.#host.wrote(this, shard, key, before);
+    const shard = this.shardFor(key);
+    if (shard.get(key) === undefined) return false;
+    this.write(shard, key, undefined);
     return true;
+  }
+
+  /** Writes `value` (undefined: removes) under `key` in `shard`, as part of the electron being handled. */
+  write(shard: Shard, key: TableKey, value: unknown): void {
+    const before = shard.get(key);
+    shard.put(key, value);
+    this.#host.wrote(this, shard, key, before);
   }
 
   *entries(): IterableIterator<[TableKey, unknown]> {
@@ -96,6 +108,10 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
     return size;
   }
 
+  undone(shard: Shard, key: TableKey, before: unknown): void {
+    this.onUndone?.(shard, key, before);
+  }
+
   validate(value: unknown): void {
     const type = typeof value;
     if (!this.#checksPrimitives && (type === 'number' || type === 'string' || type === 'boolean')) return;
@@ -115,7 +131,11 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
     };
   }
 
-  #shardFor(key: TableKey): Shard {
+  /**
+   * The shard a key's reads and writes go to: the one of the electron being handled, else the
+   * one of the key's partition. @throws CatenaeError `CATENAE_STATE` when this instance lacks it.
+   */
+  shardFor(key: TableKey): Shard {
     const host = this.#host;
     const current = host.currentPartition();
     const partition = current >= 0 ? current : host.partitionOfKey(key);

@@ -1,11 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TableKey } from './keyed-table.js';
 import type { Shard } from './shard.js';
+import type { Electron } from '../electron.js';
 
 /** The table a write went to: it checks, when the handler returns, that the value can be encoded. */
 export interface WriteOwner {
   /** @throws CatenaeError `CATENAE_ENCODE` */
   validate(value: unknown): void;
+  /** The write of `key` in `shard` was undone back to `before`. */
+  undone?(shard: Shard, key: TableKey, before: unknown): void;
 }
 
 /**
@@ -15,6 +18,9 @@ export interface WriteOwner {
 export interface AsyncScope {
   readonly partition: number;
   readonly log: unknown[];
+  readonly electron: Electron;
+  /** Windowed tables (their names) for which the electron fell only in closed windows. */
+  late?: string[];
 }
 
 /**
@@ -25,6 +31,8 @@ export interface AsyncScope {
 export class WriteScopes {
   #inSync = false;
   #syncPartition = -1;
+  #syncElectron: Electron | undefined;
+  #syncLate: string[] | undefined;
   readonly #syncLog: unknown[] = [];
   readonly #storage: AsyncLocalStorage<AsyncScope> | undefined;
 
@@ -52,14 +60,39 @@ export class WriteScopes {
     return true;
   }
 
-  enterSync(partition: number): void {
+  enterSync(partition: number, electron: Electron | undefined): void {
     this.#inSync = true;
     this.#syncPartition = partition;
+    this.#syncElectron = electron;
+  }
+
+  /** The electron being handled, undefined outside a handler. */
+  electron(): Electron | undefined {
+    if (this.#inSync) return this.#syncElectron;
+    return this.#storage?.getStore()?.electron;
+  }
+
+  /** The electron being handled was late for the windowed table `name`. */
+  markLate(name: string): void {
+    if (this.#inSync) {
+      (this.#syncLate ??= []).push(name);
+      return;
+    }
+    const scope = this.#storage?.getStore();
+    if (scope !== undefined) (scope.late ??= []).push(name);
+  }
+
+  /** The tables the synchronous scope's electron was late for, and forgets them. */
+  takeLate(): string[] | undefined {
+    const late = this.#syncLate;
+    this.#syncLate = undefined;
+    return late;
   }
 
   /** Ends the synchronous scope and hands back its writes (a copy when `keep`, else the reused log). */
   leaveSync(keep: boolean): unknown[] {
     this.#inSync = false;
+    this.#syncElectron = undefined;
     const log = this.#syncLog;
     if (!keep) return log;
     const copy = log.slice();
@@ -80,7 +113,12 @@ export class WriteScopes {
 
 /** Undoes a scope's writes, last first. */
 export function undoWrites(log: readonly unknown[]): void {
-  for (let i = log.length - 4; i >= 0; i -= 4) (log[i + 1] as Shard).put(log[i + 2] as TableKey, log[i + 3]);
+  for (let i = log.length - 4; i >= 0; i -= 4) {
+    const shard = log[i + 1] as Shard;
+    const key = log[i + 2] as TableKey;
+    shard.put(key, log[i + 3]);
+    (log[i] as WriteOwner).undone?.(shard, key, log[i + 3]);
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { RpcEndpoint } from '../runtime/rpc/rpc-endpoint.js';
 import type { CallOptions, RpcTarget } from '../runtime/rpc/rpc-client.js';
 import { createLogger } from '../runtime/create-logger.js';
 import type { StartOptions } from '../runtime/start-options.js';
+import { AdvancingClock } from './advancing-clock.js';
 
 /** Options of {@link TestDriver.start}. */
 export interface TestDriverOptions {
@@ -57,9 +58,11 @@ export class TestDriver {
   readonly #codec = new ElectronCodec({});
   readonly #drainTimeoutMs: number;
   readonly #rpc: RpcEndpoint;
+  readonly #clock: AdvancingClock;
   #isClosed = false;
 
-  private constructor(broker: EmbeddedBroker, handles: LinkHandle[], drainTimeoutMs: number) {
+  private constructor(broker: EmbeddedBroker, handles: LinkHandle[], drainTimeoutMs: number, clock: AdvancingClock) {
+    this.#clock = clock;
     this.broker = broker;
     this.#handles = handles;
     this.#producer = new EmbeddedTransportFactory(broker).create({ clientId: 'test-driver' });
@@ -77,6 +80,7 @@ export class TestDriver {
     checkUniqueNames(definitions);
     const broker = options.broker ?? new EmbeddedBroker();
     const factory = new EmbeddedTransportFactory(broker);
+    const clock = new AdvancingClock();
     const handles: LinkHandle[] = [];
     try {
       for (const definition of definitions) {
@@ -84,14 +88,14 @@ export class TestDriver {
         for (let i = 0; i < count; i++) {
           // Each instance gets an id of its own, even in a container where $HOSTNAME would be shared.
           const uid = randomBytes(6).toString('hex');
-          handles.push(await startLink(definition, { logLevel: 'warn', uid, ...options.links?.[definition.name], transport: factory }));
+          handles.push(await startLink(definition, { logLevel: 'warn', uid, clock, ...options.links?.[definition.name], transport: factory }));
         }
       }
     } catch (err) {
       await Promise.all(handles.map((handle) => handle.stop()));
       throw err;
     }
-    const driver = new TestDriver(broker, handles, options.drainTimeoutMs ?? 10_000);
+    const driver = new TestDriver(broker, handles, options.drainTimeoutMs ?? 10_000, clock);
     await driver.#producer.connect();
     return driver;
   }
@@ -150,6 +154,23 @@ export class TestDriver {
       for (const [key, value] of found.entries()) merged.set(key as K, value as V);
     }
     return merged;
+  }
+
+  /**
+   * Moves the links' wall clock `ms` forward: loops and interval generators due by then run, and
+   * windows of partitions idle that long close (`window.idleClose`). Stream time does not move:
+   * it follows the timestamps of the electrons sent. Follow with `drain()`.
+   */
+  async advanceTime(ms: number): Promise<void> {
+    this.#checkOpen();
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new CatenaeError(ErrorCode.BadFlag, `advanceTime(${ms}): expected milliseconds >= 0`);
+    this.#clock.advance(ms);
+    await nextTurn();
+  }
+
+  /** The links' wall clock now: real time plus what `advanceTime` added. */
+  now(): number {
+    return this.#clock.now();
   }
 
   /** Every electron produced on `topic` so far, decoded, in the order they were appended. */
