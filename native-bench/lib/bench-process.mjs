@@ -18,16 +18,36 @@ export function procCpuUs(pid) {
   }
 }
 
+/**
+ * Memory of a live process from /proc/<pid>/status, in bytes: `rss` now, `peakRss` (VmHWM, the
+ * largest RSS it had), and RSS by kind (`anon`, `file`: mapped files such as an LMDB store,
+ * `shmem`); undefined once it is gone.
+ */
+export function procMemory(pid) {
+  let status;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peakRss: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
+}
+
 export class BenchProcess {
-  /** @param {string} name @param {string[]} args node arguments @param {NodeJS.ProcessEnv} env */
-  constructor(name, args, env = {}) {
+  /**
+   * @param {string} name @param {string[]} args node arguments (or `command`'s)
+   * @param {NodeJS.ProcessEnv} env @param {string} command what to run (default: this Node)
+   */
+  constructor(name, args, env = {}, command = process.execPath) {
     this.name = name;
     this.messages = [];
     this.stderr = [];
     this.exitCode = undefined;
-    this.child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdin.on('error', () => {});
     this.#waiters = [];
+    this.#collectors = [];
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       if (!line.startsWith('{')) return;
       try {
@@ -39,6 +59,7 @@ export class BenchProcess {
     });
     createInterface({ input: this.child.stderr }).on('line', (line) => {
       this.stderr.push(line);
+      for (const { pattern, lines } of this.#collectors) if (pattern.test(line)) lines.push(line);
       if (this.stderr.length > STDERR_LINES_KEPT) this.stderr.shift();
       if (process.env.BENCH_VERBOSE) process.stderr.write(`[${name}] ${line}\n`);
       this.#check();
@@ -53,6 +74,14 @@ export class BenchProcess {
   }
 
   #waiters;
+  #collectors;
+
+  /** The stderr lines matching `pattern` from now on, all of them (`stderr` keeps only the last ones). */
+  collect(pattern) {
+    const lines = [];
+    this.#collectors.push({ pattern, lines });
+    return lines;
+  }
 
   get pid() {
     return this.child.pid;
