@@ -1,9 +1,12 @@
-// `pnpm bench`: every benchmark of issue 11 in one run, on the local Kafka broker (started here
-// unless it answers already; left running either way). Writes native-bench/out/results.json and
-// out/chart.svg, prints the tables, and rewrites the generated part of native-bench/RESULTS.md
-// (between its markers; other sections stay) and native-bench/chart.svg.
-// Usage: node native-bench/run.mjs [--smoke] [--runs N] [--only throughput,drain,embedded,latency,codecs,rpc]
+// `pnpm bench`: the benchmarks of issues 11, 15 and 17 in one run, on the local Kafka broker
+// (started here unless it answers already; left running either way). Writes
+// native-bench/out/results.json and out/chart.svg, prints the tables, and rewrites the generated
+// part of native-bench/RESULTS.md (between its markers; other sections stay) and
+// native-bench/chart.svg.
+// Usage: node native-bench/run.mjs [--smoke] [--runs N] [--only throughput,drain,embedded,latency,codecs,rpc,tables,windows,table-memory]
 //   --smoke: a few thousand electrons, one run, nothing written outside out/ (for CI; no timing asserted)
+//   table-memory (10M keys, about 6 minutes) runs only when named in --only; a full run of it
+//   rewrites its own generated part of RESULTS.md.
 import { execSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,24 +18,30 @@ import { runEmbeddedLink } from './embedded-link.bench.mjs';
 import { runDrain } from './forward-drain.bench.mjs';
 import { summarize } from './lib/stats.mjs';
 import { LOW_LATENCY_CONFIG, VARIANTS, brokerPid, runPipeline } from './pipeline.bench.mjs';
-import { BEGIN, END, renderResults } from './results-md.mjs';
+import { BEGIN, END, MEMORY_BEGIN, MEMORY_END, renderMemory, renderResults } from './results-md.mjs';
 import { rpcOnTestDriver, rpcOverKafka } from './rpc.bench.mjs';
+import { runTableMemory } from './table-memory.bench.mjs';
+import { COUNT_SYSTEMS, runRestores, runTableCounts, summarizeRuns } from './tables.bench.mjs';
+import { WINDOW_SYSTEMS, runWindowedCounts } from './windows.bench.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const { values: flags } = parseArgs({ options: { smoke: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' } } });
 const smoke = flags.smoke === true;
-const sections = new Set((flags.only ?? 'throughput,drain,embedded,latency,codecs,rpc').split(','));
+const sections = new Set((flags.only ?? 'throughput,drain,embedded,latency,codecs,rpc,tables,windows').split(','));
 const port = Number(process.env.KAFKA_PORT ?? 9092);
 const brokers = `127.0.0.1:${port}`;
 const settings = smoke
-  ? { runs: 1, count: 5000, backlog: 2000, embeddedCount: 5000, rates: [1000], phaseMs: 1000, warmupMs: 500, codecIterations: 2000, codecRuns: 1, rpcCalls: 20 }
-  : { runs: 3, count: 1_000_000, backlog: 200_000, embeddedCount: 1_000_000, rates: [1000, 5000, 10000], phaseMs: 8000, warmupMs: 1000, codecIterations: 200_000, codecRuns: 5, rpcCalls: 500 };
+  ? { runs: 1, count: 5000, backlog: 2000, embeddedCount: 5000, rates: [1000], phaseMs: 1000, warmupMs: 500, codecIterations: 2000, codecRuns: 1, rpcCalls: 20, tableCount: 5000, tableKeys: 100, restoreKeys: 5000, memoryKeys: 20_000, windowSpanMs: 300_000 }
+  : { runs: 3, count: 1_000_000, backlog: 200_000, embeddedCount: 1_000_000, rates: [1000, 5000, 10000], phaseMs: 8000, warmupMs: 1000, codecIterations: 200_000, codecRuns: 5, rpcCalls: 500, tableCount: 1_000_000, tableKeys: 10_000, restoreKeys: 1_000_000, memoryKeys: 10_000_000, windowSpanMs: 3_600_000 };
+// Kafka Streams with its defaults waits for its commit interval (30 s in at-least-once) to flush
+// its cache: the smoke run leaves that configuration out (the code path is the cache-off one's).
+const tableSystems = smoke ? COUNT_SYSTEMS.filter((s) => s !== 'ks-default') : COUNT_SYSTEMS;
 if (flags.runs) settings.runs = Number(flags.runs);
 settings.latencyConfig = LOW_LATENCY_CONFIG;
 const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const kafka = await import(here('../packages/kafka/dist/index.js'));
-const needsKafka = ['throughput', 'drain', 'latency', 'rpc'].some((s) => sections.has(s));
+const needsKafka = ['throughput', 'drain', 'latency', 'rpc', 'tables', 'windows', 'table-memory'].some((s) => sections.has(s));
 if (needsKafka) await kafka.kafkaUp({ port, logger: { info: log } });
 const javaPid = brokerPid(port);
 
@@ -44,11 +53,19 @@ const git = (() => {
     return 'unknown';
   }
 })();
+const java = (() => {
+  try {
+    return /version "([^"]+)"/.exec(execSync('java -version 2>&1').toString())?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+})();
 const results = {
   machine: {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     summary: `${cpus.length} cores, node ${process.version}`,
-    description: `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}, Kafka 4.1.1 single-node KRaft broker on the same machine (heap 1 GiB), node-rdkafka 3.6.1 (librdkafka 2.12.0), KafkaJS 2.2.4, commit ${git}`,
+    description: `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}, Kafka 4.1.1 single-node KRaft broker on the same machine (heap 1 GiB), node-rdkafka 3.6.1 (librdkafka 2.12.0), KafkaJS 2.2.4, Kafka Streams 4.1.1 on Java ${java} (JVM defaults), commit ${git}`,
+    loadAverage: { start: os.loadavg()[0] },
   },
   settings,
 };
@@ -137,8 +154,24 @@ if (sections.has('rpc')) {
   };
 }
 
+if (sections.has('tables')) {
+  const raw = await runTableCounts({ brokers, brokerPid: javaPid, count: settings.tableCount, keys: settings.tableKeys, runs: settings.runs, systems: tableSystems, log });
+  results.tables = Object.fromEntries(Object.entries(raw).map(([mode, bySystem]) => [mode, Object.fromEntries(Object.entries(bySystem).map(([s, runs]) => [s, summarizeRuns(runs)]))]));
+  results.restores = await runRestores({ brokers, keys: settings.restoreKeys, log });
+}
+
+if (sections.has('windows')) {
+  const raw = await runWindowedCounts({ brokers, brokerPid: javaPid, count: settings.tableCount, keys: settings.tableKeys, runs: settings.runs, spanMs: settings.windowSpanMs, systems: WINDOW_SYSTEMS.filter((s) => !smoke || s !== 'ks-default'), log });
+  results.windows = Object.fromEntries(Object.entries(raw).map(([s, runs]) => [s, summarizeRuns(runs)]));
+}
+
+if (sections.has('table-memory')) {
+  results.tableMemory = await runTableMemory({ brokers, keys: settings.memoryKeys, log });
+}
+
+results.machine.loadAverage.end = os.loadavg()[0];
 results.seconds = Math.round((performance.now() - started) / 1000);
-const markdown = renderResults(results);
+const markdown = [renderResults(results), results.tableMemory ? renderMemory(results) : ''].join('\n\n').trimEnd();
 mkdirSync(here('out'), { recursive: true });
 writeFileSync(here('out/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(here('out/results.md'), `${markdown}\n`);
@@ -146,13 +179,22 @@ if (results.throughput) writeFileSync(here('out/chart.svg'), renderChart(results
 console.log(markdown);
 log(`done in ${results.seconds} s`);
 
-if (!smoke && !flags.only) {
+/** `text` with what lies between `begin` and `end` replaced by `block` (markers included), or `block` appended. */
+function replaceBlock(text, begin, end, block) {
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  return from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+}
+
+const isFullMemoryRun = !smoke && results.tableMemory !== undefined;
+if ((!smoke && !flags.only) || isFullMemoryRun) {
   const path = here('RESULTS.md');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# native-bench results\n\n';
-  const from = current.indexOf(BEGIN);
-  const to = current.indexOf(END);
-  const next = from >= 0 && to > from ? current.slice(0, from) + markdown + current.slice(to + END.length) : `${current.trimEnd()}\n\n${markdown}\n`;
-  writeFileSync(path, next);
-  copyFileSync(here('out/chart.svg'), here('chart.svg'));
-  log('RESULTS.md and chart.svg updated');
+  let text = existsSync(path) ? readFileSync(path, 'utf8') : '# native-bench results\n\n';
+  if (!flags.only) {
+    text = replaceBlock(text, BEGIN, END, renderResults(results));
+    copyFileSync(here('out/chart.svg'), here('chart.svg'));
+  }
+  if (isFullMemoryRun) text = replaceBlock(text, MEMORY_BEGIN, MEMORY_END, renderMemory(results));
+  writeFileSync(path, text);
+  log(`RESULTS.md${flags.only ? '' : ' and chart.svg'} updated`);
 }
