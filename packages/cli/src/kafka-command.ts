@@ -1,4 +1,5 @@
 import { CatenaeError, ErrorCode } from '@catenae/core';
+import { isClusterRequest, kafkaClusterCommand } from './kafka-cluster-command.js';
 
 /**
  * `catenae kafka up|down [--port N]`: starts or stops a local single-node Kafka broker (KRaft,
@@ -6,6 +7,7 @@ import { CatenaeError, ErrorCode } from '@catenae/core';
  * else `KAFKA_PORT`, else 9092.
  */
 export async function kafkaCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (await isClusterRequest(argv, env)) return kafkaClusterCommand(argv, env);
   const [action, ...rest] = argv;
   if (action !== 'up' && action !== 'down') {
     throw new CatenaeError(ErrorCode.BadFlag, `catenae kafka takes up or down, not "${action ?? ''}"`);

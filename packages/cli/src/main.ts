@@ -8,6 +8,10 @@ import { runCommand } from './run-command.js';
 const USAGE = `Usage:
   catenae run <link files...> [flags] [-- arguments for the links]
   catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092)
+  catenae kafka up|down --brokers 3 [--port N]
+                                        a local 3-node cluster (also KAFKA_BROKERS=3), ports N to N+5
+  catenae kafka stop-node|start-node <n> [--kill]
+                                        stop (--kill: SIGKILL) or restart one node of that cluster
   catenae graph <link files...> [-i a,b] [-o t] [--out graph.svg] [--format mermaid|svg]
                                         draw the topology (-i/-o after a file apply to its link)
 

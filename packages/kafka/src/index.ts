@@ -1,5 +1,5 @@
 // Public exports of @catenae/kafka: the Kafka transport on node-rdkafka, its configuration
-// helpers, and the local single-node broker behind `catenae kafka up|down`.
+// helpers, and the local broker (one node or a cluster) behind `catenae kafka up|down`.
 
 import { registerKafkaTransport } from '@catenae/core';
 import { createKafkaTransport } from './kafka-transport-factory.js';
@@ -23,3 +23,7 @@ export type { BrokerListeners, BrokerUser } from './local-broker/broker-listener
 export { kafkaDown, type KafkaDownOptions } from './local-broker/kafka-down.js';
 export type { BrokerLogger } from './local-broker/resolve-broker-jars.js';
 export { KAFKA_VERSION } from './local-broker/broker-layout.js';
+export { kafkaClusterUp, type KafkaClusterUpResult } from './local-broker/kafka-cluster-up.js';
+export { kafkaClusterDown } from './local-broker/kafka-cluster-down.js';
+export { startClusterNode, stopClusterNode, type ClusterNodeResult } from './local-broker/cluster-node.js';
+export { hasClusterOnDisk, type KafkaClusterOptions } from './local-broker/cluster-options.js';

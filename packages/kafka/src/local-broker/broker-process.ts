@@ -38,14 +38,15 @@ export async function runningBrokerPid(layout: BrokerLayout): Promise<number | u
 
 /**
  * Starts `java ... kafka.Kafka server.properties` detached from this process (it outlives it),
- * its output appended to `stdoutFile`, and writes the pid file.
+ * its output appended to `stdoutFile`, and writes the pid file. The heap is 1 GiB at most unless
+ * told (`maxHeapMb`; it starts at a quarter of that).
  */
-export async function startBrokerProcess(layout: BrokerLayout, java: string): Promise<number> {
+export async function startBrokerProcess(layout: BrokerLayout, java: string, maxHeapMb = 1024): Promise<number> {
   mkdirSync(layout.logDir, { recursive: true });
   const out = openSync(layout.stdoutFile, 'a');
   const args = [
-    '-Xms256m',
-    '-Xmx1g',
+    `-Xms${Math.round(maxHeapMb / 4)}m`,
+    `-Xmx${maxHeapMb}m`,
     '-XX:+UseG1GC',
     '-XX:MaxGCPauseMillis=20',
     '-Djava.awt.headless=true',
@@ -72,10 +73,11 @@ export async function startBrokerProcess(layout: BrokerLayout, java: string): Pr
 
 /**
  * Stops a broker: SIGTERM (a controlled shutdown), then SIGKILL if it is still there after
- * `timeoutMs`. Resolves once the process is gone and the pid file removed.
+ * `timeoutMs`; `first: 'SIGKILL'` kills it at once (a crash). Resolves once the process is gone
+ * and the pid file removed.
  */
-export async function stopBrokerProcess(layout: BrokerLayout, pid: number, timeoutMs: number): Promise<void> {
-  signal(pid, 'SIGTERM');
+export async function stopBrokerProcess(layout: BrokerLayout, pid: number, timeoutMs: number, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  signal(pid, first);
   if (!(await exited(pid, Date.now() + timeoutMs))) {
     signal(pid, 'SIGKILL');
     await exited(pid, Date.now() + 10_000);

@@ -77,7 +77,7 @@ async function bringUp(layout: BrokerLayout, deadline: number, logger: BrokerLog
   await resolveBrokerJars(layout, logger);
   await mkdir(layout.kafkaDataDir, { recursive: true });
   await writeFile(layout.propertiesFile, serverProperties(layout.port, layout.kafkaDataDir, listeners));
-  const java = process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : 'java';
+  const java = javaCommand();
   await formatStorage(layout, java, logger, scramFormatArgs(listeners));
   logger?.info(`starting Kafka ${KAFKA_VERSION} on ${layout.bootstrap} (log: ${layout.logFile})`);
   const started = Date.now();
@@ -113,9 +113,17 @@ async function formatStorage(layout: BrokerLayout, java: string, logger: BrokerL
   }
 }
 
-// Waits until the broker answers a metadata request: first its port (cheap to poll), then a
-// real client request. Fails early when the process dies.
-async function waitForBroker(layout: BrokerLayout, pid: number, deadline: number): Promise<void> {
+/** `$JAVA_HOME/bin/java`, else `java` from the PATH. */
+export function javaCommand(): string {
+  return process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : 'java';
+}
+
+/**
+ * Waits until the broker answers a metadata request: first its port (cheap to poll), then a real
+ * client request. Fails early, naming its last log line, when the process dies.
+ * @throws CatenaeError `CATENAE_BROKER` when it exited or did not answer by `deadline`.
+ */
+export async function waitForBroker(layout: BrokerLayout, pid: number, deadline: number): Promise<void> {
   let reason = 'its port is not open yet';
   while (Date.now() < deadline) {
     if (!isBrokerAlive(pid)) {

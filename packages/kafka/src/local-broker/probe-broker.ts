@@ -20,24 +20,35 @@ export function isPortOpen(port: number, timeoutMs = 1000): Promise<boolean> {
  * Asks the broker for its metadata, as a client would: resolves with null when it answered with
  * at least one broker, else with the reason.
  */
-export function probeBroker(bootstrap: string, timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
+export async function probeBroker(bootstrap: string, timeoutMs: number): Promise<string | null> {
+  try {
+    const metadata = await fetchMetadata(bootstrap, timeoutMs, false);
+    return metadata.brokers.length > 0 ? null : 'no broker in the metadata';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * The metadata a client gets from `bootstrap` (of every topic when `allTopics`); rejects with the
+ * reason when no broker answered within `timeoutMs`.
+ */
+export function fetchMetadata(bootstrap: string, timeoutMs: number, allTopics: boolean): Promise<Kafka.Metadata> {
+  return new Promise((resolve, reject) => {
     const client = new Kafka.Producer({ 'bootstrap.servers': bootstrap, 'client.id': 'catenae-kafka-probe' });
     let settled = false;
-    const finish = (reason: string | null): void => {
+    const finish = (err: Error | null, metadata?: Kafka.Metadata): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      const done = (): void => (err ? reject(err) : resolve(metadata!));
       try {
-        client.disconnect(0, () => resolve(reason));
+        client.disconnect(0, done);
       } catch {
-        resolve(reason);
+        done();
       }
     };
-    const timer = setTimeout(finish, timeoutMs + 1000, 'no answer');
-    client.connect({ timeout: timeoutMs, allTopics: false }, (err, metadata) => {
-      if (err) finish(reasonOf(err));
-      else finish(metadata.brokers.length > 0 ? null : 'no broker in the metadata');
-    });
+    const timer = setTimeout(() => finish(new Error('no answer')), timeoutMs + 1000);
+    client.connect({ timeout: timeoutMs, allTopics }, (err, metadata) => (err ? finish(new Error(reasonOf(err))) : finish(null, metadata)));
   });
 }
