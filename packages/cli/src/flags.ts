@@ -34,6 +34,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
   { name: 'mongodb', alias: 'm', type: 'string', describe: 'MongoDB host:port or mongodb:// URI, as ctx.mongodb' },
   { name: 'aerospike', alias: 'a', type: 'string', describe: 'Aerospike host:port, as ctx.aerospike' },
   { name: 'kafka-config', type: 'pairs', describe: 'librdkafka setting key=value (repeatable; also CATENAE_KAFKA_<KEY>)' },
+  { name: 'replication-factor', type: 'number', describe: 'replicas of the topics the link creates (default: the cluster\'s default.replication.factor)' },
   { name: 'uid', type: 'string', describe: 'instance id (default $HOSTNAME in a container, else random)' },
   { name: 'log-level', type: 'string', describe: 'error | warn | info | debug | silent (default info)' },
   { name: 'log-format', type: 'string', describe: 'pretty | json (default pretty)' },

@@ -65,3 +65,10 @@ test('--state-dir is kept as given; a flag given twice is refused with one line'
   await assert.rejects(parseRunArgs(['link.js', '--state-dir', 'a', '--state-dir', 'b'], {}), { code: ErrorCode.BadFlag, message: '--state-dir was given 2 times (a, b): give it once' });
   await assert.rejects(parseRunArgs(['link.js', '-o', 'x', '-o', 'y'], {}), { code: ErrorCode.BadFlag, message: /--output was given 2 times/ });
 });
+
+test('--replication-factor (or CATENAE_REPLICATION_FACTOR) sets the replicas of the topics the link creates', async () => {
+  assert.equal((await parseRunArgs(['link.js', '--replication-factor', '3'], {})).options.replicationFactor, 3);
+  assert.equal((await parseRunArgs(['link.js'], { CATENAE_REPLICATION_FACTOR: '2' })).options.replicationFactor, 2);
+  assert.equal((await parseRunArgs(['link.js'], {})).options.replicationFactor, undefined, 'absent: the cluster default');
+  await assert.rejects(parseRunArgs(['link.js', '--replication-factor', 'all'], {}), { code: ErrorCode.BadFlag, message: '--replication-factor "all" is not a number' });
+});

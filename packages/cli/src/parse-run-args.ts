@@ -81,6 +81,7 @@ function toStartOptions(raw: Raw, extra: string[]): StartOptions {
   // CATENAE_KAFKA_<KEY> variables join these where the Kafka package is loaded (run-command).
   const kafkaConfig = pairs(raw['kafka-config']);
   if (Object.keys(kafkaConfig).length > 0) options.kafkaConfig = kafkaConfig;
+  setNumber(options, 'replicationFactor', raw, 'replication-factor');
   if (str('uid') !== undefined) options.uid = str('uid');
   if (str('log-level') !== undefined) options.logLevel = str('log-level') as StartOptions['logLevel'];
   if (str('log-format') !== undefined) options.logFormat = str('log-format') as StartOptions['logFormat'];

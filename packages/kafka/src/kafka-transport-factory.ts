@@ -1,4 +1,4 @@
-import type { TransportFactory, TransportOptions } from '@catenae/core';
+import { CatenaeError, ErrorCode, type TransportFactory, type TransportOptions } from '@catenae/core';
 import { validateBrokers } from './kafka-config.js';
 import { KafkaTransport, type KafkaTimeouts } from './kafka-transport.js';
 
@@ -12,6 +12,11 @@ export interface KafkaTransportFactoryOptions extends Partial<KafkaTimeouts> {
    * overrides them.
    */
   config?: Record<string, string>;
+  /**
+   * Replicas of every topic the transports create (outputs, dead letters, RPC, changelogs); absent:
+   * the cluster's `default.replication.factor`. Topics that exist are left as they are.
+   */
+  replicationFactor?: number;
 }
 
 /**
@@ -21,12 +26,17 @@ export interface KafkaTransportFactoryOptions extends Partial<KafkaTimeouts> {
  * node-rdkafka runs its blocking calls (a consumer waiting for records, connects, admin requests)
  * on libuv's thread pool, 4 threads unless `UV_THREADPOOL_SIZE` says otherwise: a process running
  * more than a couple of links on Kafka should raise it before its first asynchronous I/O.
- * @throws CatenaeError `CATENAE_BAD_FLAG` when `brokers` is not `host:port[,host:port]`.
+ * @throws CatenaeError `CATENAE_BAD_FLAG` when `brokers` is not `host:port[,host:port]` or
+ * `replicationFactor` is not a positive integer.
  * @publicApi
  */
 export function createKafkaTransport(options: KafkaTransportFactoryOptions): TransportFactory {
   const brokers = validateBrokers(options.brokers);
   const config = { ...options.config };
+  const replicationFactor = options.replicationFactor;
+  if (replicationFactor !== undefined && (!Number.isInteger(replicationFactor) || replicationFactor < 1)) {
+    throw new CatenaeError(ErrorCode.BadFlag, `--replication-factor "${replicationFactor}" is not a positive integer`);
+  }
   const timeouts: KafkaTimeouts = {
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     revokeTimeoutMs: options.revokeTimeoutMs ?? 10_000,
@@ -36,6 +46,6 @@ export function createKafkaTransport(options: KafkaTransportFactoryOptions): Tra
   };
   return {
     kind: 'kafka',
-    create: (transportOptions: TransportOptions) => new KafkaTransport(brokers, config, transportOptions, timeouts),
+    create: (transportOptions: TransportOptions) => new KafkaTransport(brokers, config, transportOptions, timeouts, replicationFactor),
   };
 }

@@ -50,6 +50,7 @@ export class KafkaTransport implements Transport {
   readonly #options: TransportOptions;
   readonly #input: ClientConfigInput;
   readonly #timeouts: KafkaTimeouts;
+  readonly #replicationFactor: number | undefined;
   #producer: Kafka.Producer | undefined;
   #batches: BatchProducer | FlushProducer | undefined;
   /** Transactional transports: the idempotent producer of records sent while no transaction is open. */
@@ -60,9 +61,10 @@ export class KafkaTransport implements Transport {
   #closing: Promise<void> | undefined;
   readonly #transactions: KafkaTransactions | undefined;
 
-  constructor(brokers: string, config: Readonly<Record<string, string>>, options: TransportOptions, timeouts: KafkaTimeouts) {
+  constructor(brokers: string, config: Readonly<Record<string, string>>, options: TransportOptions, timeouts: KafkaTimeouts, replicationFactor?: number) {
     this.#options = options;
     this.#timeouts = timeouts;
+    this.#replicationFactor = replicationFactor;
     this.#input = {
       brokers,
       clientId: options.clientId,
@@ -100,7 +102,8 @@ export class KafkaTransport implements Transport {
 
   /**
    * See `Transport.ensureTopics`: creates the missing topics through the admin client (broker
-   * default partitions when a spec has none) and waits until every partition has a leader.
+   * default partitions when a spec has none; the transport's replication factor, else the
+   * broker's default) and waits until every partition has a leader.
    * Connects first if needed.
    */
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
@@ -112,7 +115,7 @@ export class KafkaTransport implements Transport {
         throw new CatenaeError(ErrorCode.BadFlag, `Kafka admin client settings rejected: ${reasonOf(err)}`, { cause: err });
       }
     }
-    await ensureKafkaTopics(this.#admin, this.#producer!, topics, this.#timeouts.topicTimeoutMs);
+    await ensureKafkaTopics(this.#admin, this.#producer!, topics, this.#timeouts.topicTimeoutMs, this.#replicationFactor);
   }
 
   /** See `Transport.partitionCount`: from a metadata request for every topic (one for a missing topic would create it). */

@@ -6,7 +6,7 @@ const RETRY_MS = 100;
 
 /**
  * Creates the topics that do not exist yet (partitions from the spec, else the broker's default;
- * replication always the broker's default), then waits until the metadata shows every partition
+ * `replicationFactor` replicas, else the broker's default), then waits until the metadata shows every partition
  * of each new topic with a leader, so a subscription made right after finds them. Existing topics
  * are left as they are. Bounded by `timeoutMs`.
  * @throws CatenaeError `CATENAE_BROKER` naming the topic the broker refused or did not show in time.
@@ -16,6 +16,7 @@ export async function ensureKafkaTopics(
   metadataClient: Kafka.Producer,
   specs: readonly TopicSpec[],
   timeoutMs: number,
+  replicationFactor?: number,
 ): Promise<void> {
   if (specs.length === 0) return;
   const deadline = Date.now() + timeoutMs;
@@ -27,18 +28,22 @@ export async function ensureKafkaTopics(
   const missing = new Map<string, TopicSpec>();
   for (const spec of specs) if (!existing.has(spec.topic) && !missing.has(spec.topic)) missing.set(spec.topic, spec);
   if (missing.size === 0) return;
-  await Promise.all([...missing.values()].map((spec) => createTopic(admin, spec, remaining(deadline))));
+  await Promise.all([...missing.values()].map((spec) => createTopic(admin, newTopicRequest(spec, replicationFactor), remaining(deadline))));
   for (const spec of missing.values()) await waitForLeaders(metadataClient, spec, deadline);
 }
 
-function createTopic(admin: Kafka.IAdminClient, spec: TopicSpec, timeoutMs: number): Promise<void> {
-  // -1: the broker's num.partitions and default.replication.factor.
-  const request: Kafka.NewTopic = { topic: spec.topic, num_partitions: spec.partitions ?? -1, replication_factor: -1 };
+/** The CreateTopics request of one spec; -1 leaves the count to the broker's `num.partitions` or `default.replication.factor`. */
+export function newTopicRequest(spec: TopicSpec, replicationFactor: number | undefined): Kafka.NewTopic {
+  const request: Kafka.NewTopic = { topic: spec.topic, num_partitions: spec.partitions ?? -1, replication_factor: replicationFactor ?? -1 };
   if (spec.config !== undefined) request.config = { ...spec.config };
+  return request;
+}
+
+function createTopic(admin: Kafka.IAdminClient, request: Kafka.NewTopic, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     admin.createTopic(request, Math.max(1, timeoutMs), (err) => {
       if (!err || rdkafkaCode(err) === RdkafkaCode.TopicAlreadyExists) resolve();
-      else reject(brokerError(`Kafka did not create topic "${spec.topic}"`, err));
+      else reject(brokerError(`Kafka did not create topic "${request.topic}"`, err));
     });
   });
 }

@@ -54,6 +54,6 @@ export async function startLink(link: LinkLike, options: StartOptions = {}): Pro
 
 function transportOf(options: StartOptions): Promise<TransportFactory> | TransportFactory {
   if (options.transport) return options.transport;
-  if (options.kafka !== undefined) return kafkaTransport(options.kafka, options.kafkaConfig);
+  if (options.kafka !== undefined) return kafkaTransport(options.kafka, options.kafkaConfig, options.replicationFactor);
   return new EmbeddedTransportFactory(processEmbeddedBroker());
 }

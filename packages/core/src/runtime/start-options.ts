@@ -19,6 +19,8 @@ export interface StartOptions {
   kafka?: string;
   /** librdkafka settings passed through unchanged (`--kafka-config key=value`). */
   kafkaConfig?: Record<string, string>;
+  /** Replicas of the topics the link creates on Kafka (outputs, dead letters, RPC, changelogs); default: the cluster's `default.replication.factor`. */
+  replicationFactor?: number;
   /** A transport to use instead of Kafka or the embedded broker (tests, other brokers). */
   transport?: TransportFactory;
   inputs?: string[];

@@ -2,8 +2,8 @@ import { CatenaeError, ErrorCode } from '../errors.js';
 import { importFromCwd } from './import-from-cwd.js';
 import type { TransportFactory } from '../transport/transport.js';
 
-/** Builds the Kafka transport from bootstrap servers and pass-through settings. */
-export type KafkaTransportCreator = (options: { brokers: string; config?: Record<string, string> }) => TransportFactory;
+/** Builds the Kafka transport from bootstrap servers, pass-through settings and the replication of the topics it creates. */
+export type KafkaTransportCreator = (options: { brokers: string; config?: Record<string, string>; replicationFactor?: number }) => TransportFactory;
 
 let kafkaCreator: KafkaTransportCreator | undefined;
 
@@ -19,12 +19,12 @@ export function registerKafkaTransport(creator: KafkaTransportCreator): void {
  * The Kafka transport factory: the registered one, else `@catenae/kafka` resolved from the
  * working directory. @throws CatenaeError `CATENAE_BROKER` when the package is not installed.
  */
-export async function kafkaTransport(brokers: string, config: Record<string, string> | undefined): Promise<TransportFactory> {
+export async function kafkaTransport(brokers: string, config: Record<string, string> | undefined, replicationFactor?: number): Promise<TransportFactory> {
   if (!kafkaCreator) {
     await importFromCwd('@catenae/kafka');
   }
   if (!kafkaCreator) {
     throw new CatenaeError(ErrorCode.Broker, 'running on Kafka needs @catenae/kafka: install it (pnpm add @catenae/kafka) and import it');
   }
-  return kafkaCreator({ brokers, config });
+  return kafkaCreator({ brokers, config, ...(replicationFactor === undefined ? {} : { replicationFactor }) });
 }
