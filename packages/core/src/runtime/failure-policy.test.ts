@@ -229,3 +229,26 @@ describe('--on-error exit', () => {
     }
   });
 });
+
+describe('dead-letter topics', () => {
+  @Link()
+  class Quiet {
+    @Transform()
+    handle() {}
+  }
+
+  it('a link under --on-error dlq creates <input>.dlq when it starts (none for skip or exit, none past 249 characters)', async () => {
+    const broker = new EmbeddedBroker();
+    const long = 't'.repeat(246);
+    const driver = await TestDriver.start([Quiet], { broker, links: { Quiet: { inputs: ['early_in', long], logLevel: 'silent' } } });
+    await driver.close();
+    assert.ok(broker.topics().includes('early_in.dlq'), broker.topics().join(', '));
+    assert.ok(!broker.topics().includes(`${long}.dlq`), 'a 250-character name cannot exist');
+    for (const onError of ['skip', 'exit'] as const) {
+      const other = new EmbeddedBroker();
+      const quiet = await TestDriver.start([Quiet], { broker: other, links: { Quiet: { inputs: [`${onError}_early_in`], onError, logLevel: 'silent' } } });
+      await quiet.close();
+      assert.deepEqual(other.topics().filter((t) => t.endsWith('.dlq')), []);
+    }
+  });
+});

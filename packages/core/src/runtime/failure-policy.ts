@@ -1,6 +1,6 @@
 import { isCatenaeError, ErrorCode } from '../errors.js';
 import type { OnError } from '../registry/link-definition.js';
-import type { MessageHeader, OutgoingRecord, RawRecord } from '../transport/records.js';
+import type { MessageHeader, OutgoingRecord, RawRecord, TopicSpec } from '../transport/records.js';
 
 /** What to do with an electron whose handler failed. */
 export type FailureAction = 'retry' | 'dead-letter' | 'skip' | 'stop';
@@ -50,6 +50,17 @@ export function deadLetterOf(record: RawRecord, err: unknown, linkName: string):
     { 'catenae-link': linkName },
   );
   return { topic: `${record.topic}.dlq`, partition: undefined, key: record.key, value: record.value, headers, timestamp: record.timestamp };
+}
+
+/**
+ * The dead-letter topics of `inputs` under `--on-error dlq`, for the link to create when it starts:
+ * replicated like its other topics, and there on clusters that do not create topics on first use
+ * (`auto.create.topics.enable=false`). Kafka names hold 249 characters at most: an input too long
+ * for its `.dlq` gets none here (its dead letters fail to deliver, as they always did).
+ */
+export function deadLetterTopics(inputs: readonly string[], onError: OnError): TopicSpec[] {
+  if (onError !== 'dlq') return [];
+  return inputs.map((topic) => ({ topic: `${topic}.dlq` })).filter(({ topic }) => topic.length <= 249);
 }
 
 /** One line describing an error thrown by user code. */

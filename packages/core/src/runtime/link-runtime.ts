@@ -11,7 +11,7 @@ import { ConsumeLoop } from './consume-loop.js';
 import { Context, type LinkControl, type LoopOptions, type SendOptions } from './context.js';
 import { Dispatcher } from './dispatch.js';
 import { Emitter } from './emitter.js';
-import { FailurePolicy, errorMessage } from './failure-policy.js';
+import { FailurePolicy, deadLetterTopics, errorMessage } from './failure-policy.js';
 import { HandlerTable } from './handler-table.js';
 import type { LinkExit, LinkHandle } from './link-handle.js';
 import type { LinkSettings } from './link-settings.js';
@@ -251,6 +251,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     }
     const topics = this.#handlers.topics.map((topic) => ({ topic }));
     if (settings.output) topics.push({ topic: settings.output });
+    topics.push(...deadLetterTopics(this.#handlers.topics, settings.onError));
     if (topics.length > 0) await this.#transport.ensureTopics(topics);
     const prepared = await this.#tablePartitions?.prepare(this.#handlers.topics, this.#keyed?.topic);
     if (prepared?.takesCallsByKey === false) this.#keyed = undefined;
@@ -431,7 +432,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   async addInput(topic: string): Promise<void> {
-    await this.#transport.ensureTopics([{ topic }]);
+    await this.#transport.ensureTopics([{ topic }, ...deadLetterTopics([topic], this.#settings.onError)]);
     await this.#tablePartitions?.checkInput(topic);
     this.#handlers.add(topic);
     this.#subscribe();
