@@ -145,6 +145,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
             now: () => clock.now(),
             onWindowClosed: (table, key, window, value) => runWindowClosed(definition, this.instance, this.ctx, (item) => this.#dispatcher.emit(item, undefined), table, key, window, value),
             onLate: (electron, tables) => this.#late(electron, tables),
+            handledOffsets: settings.mode === 'exactly-once' ? undefined : (partition) => this.#tracker.handledOffsets(partition),
           })
         : undefined;
     for (const { table, method } of definition.windowClosed) {

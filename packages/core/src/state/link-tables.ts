@@ -15,7 +15,7 @@ import { ShardedTable, type TableHost } from './sharded-table.js';
 import type { StateStoreFactory } from './state-store.js';
 import { StoredShard } from './stored-shard.js';
 import { changelogTopic, TableCodec } from './table-codec.js';
-import { partitionBytesOf } from './table-key.js';
+import { OFFSETS_KEY, partitionBytesOf } from './table-key.js';
 import { publishWrites, undoWrites, WriteScopes, type AsyncScope } from './write-scopes.js';
 import { WindowEntryCodec, type TimeWindow } from './window-entry.js';
 import { resolveWindowSpec } from './window-spec.js';
@@ -56,6 +56,12 @@ export interface LinkTablesOptions {
   onWindowClosed: (table: string, key: TableKey, window: TimeWindow, value: unknown) => void;
   /** An electron fell only in closed windows of these windowed tables. */
   onLate: (electron: Electron, tables: readonly string[]) => void;
+  /**
+   * Per input topic of a partition, the offset before which every electron was handled (false
+   * when one was handled out of order). Absent in exactly-once, where transactions keep the
+   * changelogs and the input offsets together.
+   */
+  handledOffsets?: (partition: number) => Record<string, number> | false;
 }
 
 type PartitionState = 'restoring' | 'active' | 'closing';
@@ -73,6 +79,8 @@ export class LinkTables implements TableHost, WindowHost {
   /** The tables by name, as `ctx.tables` shows them. */
   readonly byName: Readonly<Record<string, ShardedTable | WindowedShardedTable>>;
   readonly #windowed: WindowedShardedTable[] = [];
+  /** Tables whose codec can carry the input offsets entry (not Avro). */
+  readonly #carriesOffsets = new Set<ShardedTable>();
   readonly #options: LinkTablesOptions;
   readonly #scopes: WriteScopes;
   readonly #state = new Map<number, PartitionState>();
@@ -105,6 +113,16 @@ export class LinkTables implements TableHost, WindowHost {
       return raw;
     });
     this.byName = byName;
+    if (options.handledOffsets !== undefined) {
+      for (const table of this.tables) {
+        try {
+          table.codec.encode(this.#offsetsEntry(table, { topic: 1 }));
+          this.#carriesOffsets.add(table);
+        } catch {
+          // A schema'd codec (Avro) has no room for it: this table's restores replay from the committed offsets.
+        }
+      }
+    }
   }
 
   /** The windowed tables. */
@@ -330,9 +348,13 @@ export class LinkTables implements TableHost, WindowHost {
     if (!this.#hasPending) return;
     this.#hasPending = false;
     const marksDurable = !this.#options.isTransactional;
+    const handledOffsets = this.#options.handledOffsets;
     for (const table of this.tables) {
+      const carriesOffsets = this.#carriesOffsets.has(table);
       for (const shard of table.shards) {
         if (shard === undefined || shard.pending.size === 0) continue;
+        // Last in the partition: on the broker it implies every change cut before it.
+        if (carriesOffsets) this.#noteOffsets(table, shard, handledOffsets!(shard.partition));
         for (const key of shard.pending) {
           const record = table.changeRecord(shard, key);
           group.records.push(record);
@@ -342,6 +364,55 @@ export class LinkTables implements TableHost, WindowHost {
         if (marksDurable) (group.marks ??= []).push(shard, shard.produced);
       }
     }
+  }
+
+  /**
+   * Records with a cut of changes the input offsets it reflects: every electron below them was
+   * handled and its changes are in this cut or an earlier one, none at or above is (false when
+   * electrons were handled out of order). A restore then skips the input below them, so an
+   * electron's changes are never applied twice after a crash, in any mode.
+   */
+  #noteOffsets(table: ShardedTable, shard: Shard, handled: Record<string, number> | false): void {
+    const before = this.#unwrapOffsets(table, shard.get(OFFSETS_KEY));
+    const offsets = handled === false ? false : { ...(before || {}), ...handled };
+    shard.put(OFFSETS_KEY, this.#offsetsEntry(table, offsets));
+    shard.pending.delete(OFFSETS_KEY);
+    shard.pending.add(OFFSETS_KEY);
+  }
+
+  #offsetsEntry(table: ShardedTable, offsets: Record<string, number> | false): unknown {
+    return this.#isWindowed(table) ? { value: offsets, end: 0, closed: false } : offsets;
+  }
+
+  #unwrapOffsets(table: ShardedTable, stored: unknown): Record<string, number> | false | undefined {
+    if (stored === undefined) return undefined;
+    return (this.#isWindowed(table) ? (stored as { value: unknown }).value : stored) as Record<string, number> | false;
+  }
+
+  #isWindowed(table: ShardedTable): boolean {
+    return this.#windowed.some((windowed) => windowed.raw === table);
+  }
+
+  /**
+   * The input offsets a restored partition's shards reflect, per input topic: the smallest over
+   * its tables; undefined when one table lacks them (nothing to skip: the committed offsets rule).
+   */
+  restoredOffsets(partition: number): Record<string, number> | undefined {
+    if (this.#options.handledOffsets === undefined || this.#carriesOffsets.size !== this.tables.length) return undefined;
+    let least: Record<string, number> | undefined;
+    for (const table of this.tables) {
+      const shard = table.shards[partition];
+      const offsets = shard === undefined ? undefined : this.#unwrapOffsets(table, shard.get(OFFSETS_KEY));
+      if (offsets === undefined || offsets === false) return undefined;
+      if (least === undefined) least = { ...offsets };
+      else {
+        for (const topic of Object.keys(least)) {
+          if (offsets[topic] === undefined) delete least[topic];
+          else least[topic] = Math.min(least[topic]!, offsets[topic]!);
+        }
+      }
+    }
+    return least;
   }
 
   /** The broker acknowledged a group: its changelog records are durable. */
@@ -515,7 +586,7 @@ export class LinkTables implements TableHost, WindowHost {
   publishSizes(): void {
     if (!tableSizesChannel.hasSubscribers) return;
     const sizes: Record<string, number> = {};
-    for (const table of this.tables) sizes[table.name] = table.size;
+    for (const table of Object.values(this.byName)) sizes[table.name] = table.size;
     tableSizesChannel.publish({ link: this.#options.link, uid: this.#options.uid, sizes });
   }
 

@@ -192,9 +192,7 @@ export class WindowedShardedTable implements WindowedTable<TableKey, unknown> {
   }
 
   get size(): number {
-    let size = 0;
-    for (const shard of this.raw.shards) if (shard !== undefined) size += shard.size - (shard.has(STREAM_TIME_KEY) ? 1 : 0);
-    return size;
+    return this.raw.size;
   }
 
   // --- driven by the link's tables ---
@@ -203,14 +201,15 @@ export class WindowedShardedTable implements WindowedTable<TableKey, unknown> {
   activate(shard: Shard): void {
     const windows = new ShardWindows(this.#host.now());
     this.#windows[shard.partition] = windows;
+    const streamTime = shard.get(STREAM_TIME_KEY) as WindowEntry | undefined;
+    if (streamTime !== undefined) {
+      windows.streamTime = streamTime.value as number;
+      windows.streamTimeAtLastEvent = windows.streamTime;
+    }
     for (const [windowKey, value] of shard.entries()) {
       const entry = value as WindowEntry;
-      if (windowKey === STREAM_TIME_KEY) {
-        windows.streamTime = entry.value as number;
-        windows.streamTimeAtLastEvent = windows.streamTime;
-        continue;
-      }
-      const parsed = parseWindowKey(windowKey as string)!;
+      const parsed = parseWindowKey(windowKey as string);
+      if (parsed === undefined) continue;
       windows.heap.push(entry.closed ? this.#dropTime(entry) : this.#closeTime(entry), windowKey as string);
       if (this.spec.kind === 'session') insertSorted(windows.sessions, parsed.key, parsed.start);
     }
