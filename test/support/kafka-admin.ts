@@ -112,6 +112,38 @@ export async function produceKeyed(topic: string, count: number, keys: number, p
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 }
 
+/**
+ * Produces `count` records keyed `k<i mod keys>` with event times from `start`, `spacingMs` apart
+ * (the record timestamps), values `<key>:<sequence within the key>`. Resolves once all are acknowledged.
+ */
+export async function produceTimed(topic: string, count: number, keys: number, start: number, spacingMs: number): Promise<void> {
+  const config = { 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000, 'enable.idempotence': true };
+  const producer = new Kafka.Producer(config as Kafka.ProducerGlobalConfig, { partitioner: 'murmur2_random' });
+  await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
+  producer.setPollInterval(5);
+  let acked = 0;
+  const done = new Promise<void>((resolve, reject) =>
+    producer.on('delivery-report', (err) => {
+      if (err) reject(err);
+      else if (++acked === count) resolve();
+    }),
+  );
+  const sequences = new Array<number>(keys).fill(0);
+  for (let i = 0; i < count; i++) {
+    const k = i % keys;
+    for (;;) {
+      try {
+        producer.produce(topic, null, Buffer.from(`k${k}:${sequences[k]!++}`), `k${k}`, start + i * spacingMs);
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  }
+  await done;
+  await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+}
+
 /** Lost and duplicated values, and keys whose first occurrences are out of order. */
 export function audit(expected: number, keys: number, records: KeyedValue[]): { lost: number; duplicated: number; keysOutOfOrder: number } {
   const seen = new Set<string>();
