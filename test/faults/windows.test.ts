@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { uniqueTopic, type CatenaeProcess } from '../support/catenae-process.js';
-import { createTopic, produceTimed, readTopic, writtenCount, type KeyedValue } from '../support/kafka-admin.js';
+import { createTopic, produceKeyed, readTopic, writtenCount, type KeyedValue } from '../support/kafka-admin.js';
 import { FaultProcesses } from './fault-processes.js';
 import { recordFigure } from './figures.js';
 import { until } from './until.js';
@@ -60,9 +60,9 @@ describe('a windowed counting link, on the real broker', { timeout: 600_000 }, (
       const output = uniqueTopic(`windows_kill_${mode}_out`);
       await createTopic(input, 4);
       await createTopic(output, 4);
-      await produceTimed(input, ELECTRONS, KEYS, START, SPACING_MS);
+      await produceKeyed(input, ELECTRONS, KEYS, undefined, { start: START, spacingMs: SPACING_MS });
       // One electron per key an hour after the rest: event time passes every window of the stream.
-      await produceTimed(input, KEYS, KEYS, START + ELECTRONS * SPACING_MS + 60 * MINUTE, 0);
+      await produceKeyed(input, KEYS, KEYS, undefined, { start: START + ELECTRONS * SPACING_MS + 60 * MINUTE, spacingMs: 0 });
       const expected = expectedCounts();
       const args = ['-i', input, '-o', output, '-g', uniqueTopic(`windows_kill_${mode}`), '--uid', uniqueTopic('windows'), '--state-dir', join(stateRoot, mode), '--log-level', 'warn', '--kafka-config', 'session.timeout.ms=6000', ...flags];
       const first = processes.run('window-counter', args);
