@@ -70,4 +70,9 @@ export interface StartOptions {
   stateDir?: string;
   /** A persistent store to keep table shards in, instead of the one `stateDir` loads. */
   stateStore?: StateStoreFactory;
+  /**
+   * Announce the instance on `catenae.instances` (for `catenae dashboard`) every this many
+   * milliseconds while it runs, and at start and stop; 0: never. Default 10000 on Kafka, 0 elsewhere.
+   */
+  announceIntervalMs?: number;
 }
