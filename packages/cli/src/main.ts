@@ -11,9 +11,11 @@ const USAGE = `Usage:
   catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092)
   catenae graph <link files...> [-i a,b] [-o t] [--out graph.svg] [--format mermaid|svg]
                                         draw the topology (-i/-o after a file apply to its link)
-  catenae dashboard -k host:port [--port 8080] [--host 127.0.0.1] [--allow-rpc] [--kafka-config k=v]
+  catenae dashboard -k host:port [--port 8080] [--host 127.0.0.1] [--allow-rpc] [--forget-after S]
+                    [--kafka-config k=v]
                                         serve a live view of the running links on http://127.0.0.1:8080/
-                                        (read-only unless --allow-rpc, which lets it call @Rpc() methods)
+                                        (read-only unless --allow-rpc, which lets it call @Rpc() methods;
+                                        stopped or gone instances stay shown for S seconds, default 600)
 
 Flags of catenae run (each also CATENAE_<FLAG> in the environment):
 ${RUN_FLAGS.map((flag) => `  ${(flag.alias ? `-${flag.alias}, ` : '    ') + `--${flag.name}`}`.padEnd(30) + flag.describe).join('\n')}

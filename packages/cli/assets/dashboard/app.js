@@ -30,6 +30,7 @@ function drawGraph() {
   const svg = document.getElementById('graph');
   const { drawing } = frame;
   document.getElementById('empty').hidden = frame.links.length > 0;
+  // Drawn at its natural size, scaled down (style.css) when the pane is narrower.
   svg.setAttribute('width', drawing.width);
   svg.setAttribute('height', drawing.height);
   svg.setAttribute('viewBox', `0 0 ${drawing.width} ${drawing.height}`);
@@ -109,14 +110,14 @@ function drawOverview(root) {
 
 function drawDetail(root, link) {
   const tables = Object.entries(link.tables);
-  root.append(
+  const parts = [
     el('a', { href: '#', class: 'back', text: '← all links' }),
     el('h2', { text: link.name, 'data-detail': link.name }),
     el('p', { class: 'sub', text: `${link.kind} link · group ${link.consumerGroups.join(', ') || '-'} · mode ${link.modes.join(', ')}` }),
     el('p', { class: 'sub mono', text: `${link.inputs.join(', ') || '(no input)'} → ${link.outputs.join(', ') || '(no output)'}` }),
     el('div', { class: 'figures' },
       figure('electrons/s in', fmt(link.inPerSecond), false, 'in-rate'), figure('electrons/s out', fmt(link.outPerSecond), false, 'out-rate'),
-      figure('consumer lag', fmt(link.lag), false, 'lag'), figure('in since start', fmt(link.inTotal)), figure('out since start', fmt(link.outTotal)),
+      figure('consumer lag', fmt(link.lag), false, 'lag'), figure('in since start', fmt(link.inTotal), false, 'in-total'), figure('out since start', fmt(link.outTotal)),
       figure('errors', fmt(link.errors), link.errors > 0, 'errors'), figure('dead letters', fmt(link.deadLetters), link.deadLetters > 0, 'dead-letters'),
       figure('refused outputs', fmt(link.deliveryErrors), link.deliveryErrors > 0), figure('instances running', String(link.live), link.live === 0, 'live')),
     el('h3', { text: 'Instances' }),
@@ -138,7 +139,8 @@ function drawDetail(root, link) {
       ? el('p', { class: 'sub', text: 'None.' })
       : el('div', {}, [...link.recentErrors].reverse().map((e) => el('p', { class: 'error-line', text: `${new Date(e.at).toLocaleTimeString()} ${e.uid} ${e.topic} (${e.action}): ${e.message}` }))),
     link.deadLetterTopics.length === 0 ? undefined : el('p', { class: 'sub mono', text: `dead letters go to ${link.deadLetterTopics.join(', ')}` }),
-  );
+  ];
+  root.append(...parts.filter((part) => part !== undefined));
 }
 
 function drawRpc(root, link) {

@@ -2,7 +2,7 @@ import { startDashboard } from './start-dashboard.js';
 import { parseDashboardArgs } from './parse-dashboard-args.js';
 
 /**
- * `catenae dashboard -k host:port [--port 8080] [--host 127.0.0.1] [--allow-rpc]`: serves the live
+ * `catenae dashboard -k host:port [--port 8080] [--host 127.0.0.1] [--allow-rpc] [--forget-after s]`: serves the live
  * topology until SIGINT or SIGTERM, then resolves with exit code 0.
  */
 export async function dashboardCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -15,6 +15,7 @@ export async function dashboardCommand(argv: readonly string[], env: NodeJS.Proc
     port: request.port,
     host: request.host,
     allowRpc: request.allowRpc,
+    staleness: { forgetAfterMs: request.forgetAfterMs },
   });
   process.stderr.write(
     `catenae dashboard: ${dashboard.url}/ (reading catenae.instances on ${request.kafka}; ${request.allowRpc ? 'RPC calls allowed' : 'read-only'}; Ctrl-C to stop)\n`,

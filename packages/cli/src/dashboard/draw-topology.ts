@@ -36,7 +36,7 @@ export interface Drawing {
 }
 
 // Boxes are sized for these widest figures, so numbers change without the layout moving.
-const WIDEST = { rate: '999,999/s', count: '9,999,999', instances: 99 };
+const WIDEST = { rate: '999,999', lag: '9,999,999', failures: '99,999', count: '9,999,999', instances: 99 };
 
 /**
  * Draws the topology with `catenae graph`'s layout (columns left to right, sources first) and
@@ -100,14 +100,13 @@ function linkLines(link: LinkView, isWidest: boolean): BoxLine[] {
   const n = (value: number, widest: string) => (isWidest ? widest : formatNumber(value));
   const instances = isWidest ? WIDEST.instances : link.live;
   const gone = link.instances.length - link.live;
+  const hasFailures = !isWidest && (link.errors > 0 || link.deadLetters > 0 || link.deliveryErrors > 0);
   const lines: BoxLine[] = [
     { text: link.name, style: 'title' },
-    { text: `${link.kind} · ${instances} instance${instances === 1 ? '' : 's'}${!isWidest && gone > 0 ? ` (+${gone} down)` : isWidest ? ' (+99 down)' : ''}`, style: 'caption' },
-    { text: `in ${n(link.inPerSecond, WIDEST.rate)}${isWidest ? '' : '/s'} · out ${n(link.outPerSecond, WIDEST.rate)}${isWidest ? '' : '/s'}`, style: 'detail' },
-    {
-      text: `lag ${n(link.lag, WIDEST.count)} · errors ${n(link.errors, WIDEST.count)} · dlq ${n(link.deadLetters, WIDEST.count)}`,
-      style: !isWidest && (link.errors > 0 || link.deadLetters > 0 || link.deliveryErrors > 0) ? 'warning' : 'detail',
-    },
+    { text: `${link.kind} · ${instances} instance${instances === 1 ? '' : 's'}${isWidest ? ' (+99 down)' : gone > 0 ? ` (+${gone} down)` : ''}`, style: 'caption' },
+    { text: `in ${n(link.inPerSecond, WIDEST.rate)}/s · out ${n(link.outPerSecond, WIDEST.rate)}/s`, style: 'detail' },
+    { text: `lag ${n(link.lag, WIDEST.lag)}`, style: 'detail' },
+    { text: `errors ${n(link.errors, WIDEST.failures)} · dlq ${n(link.deadLetters, WIDEST.failures)}`, style: hasFailures ? 'warning' : 'detail' },
   ];
   for (const [table, entries] of Object.entries(link.tables)) lines.push({ text: `table ${table}: ${n(entries, WIDEST.count)}`, style: 'detail' });
   for (const method of link.rpcMethods) lines.push({ text: `rpc ${method}()`, style: 'detail' });
@@ -117,7 +116,7 @@ function linkLines(link: LinkView, isWidest: boolean): BoxLine[] {
 function topicLines(topic: TopicView, isWidest: boolean): BoxLine[] {
   return [
     { text: topic.name, style: 'topic' },
-    { text: isWidest ? WIDEST.rate : `${formatNumber(Math.max(topic.writtenPerSecond, topic.readPerSecond))}/s`, style: 'caption' },
+    { text: isWidest ? `${WIDEST.rate}/s` : `${formatNumber(Math.max(topic.writtenPerSecond, topic.readPerSecond))}/s`, style: 'caption' },
   ];
 }
 

@@ -11,6 +11,8 @@ export interface DashboardRequest {
   host: string;
   /** Whether the page may call `@Rpc()` methods (`--allow-rpc`); nothing else is ever called. */
   allowRpc: boolean;
+  /** How long stopped and gone instances stay on the page, in ms (`--forget-after` seconds, default 600). */
+  forgetAfterMs: number;
 }
 
 /** The port the dashboard serves on unless `--port` says otherwise. */
@@ -18,7 +20,7 @@ export const DEFAULT_DASHBOARD_PORT = 8080;
 
 /**
  * Parses `catenae dashboard -k host:port [--port 8080] [--host 127.0.0.1] [--allow-rpc]
- * [--kafka-config key=value]...`; `-k` may come from `CATENAE_KAFKA`.
+ * [--forget-after seconds] [--kafka-config key=value]...`; `-k` may come from `CATENAE_KAFKA`.
  * @throws CatenaeError `CATENAE_BAD_FLAG` naming the bad flag or value.
  */
 export function parseDashboardArgs(argv: readonly string[], env: NodeJS.ProcessEnv): DashboardRequest {
@@ -26,6 +28,7 @@ export function parseDashboardArgs(argv: readonly string[], env: NodeJS.ProcessE
   let port = DEFAULT_DASHBOARD_PORT;
   let host = '127.0.0.1';
   let allowRpc = false;
+  let forgetAfterMs = 600_000;
   const kafkaConfig: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -47,6 +50,13 @@ export function parseDashboardArgs(argv: readonly string[], env: NodeJS.ProcessE
       case '--host':
         host = value();
         break;
+      case '--forget-after': {
+        const given = value();
+        const seconds = Number(given);
+        if (!Number.isFinite(seconds) || seconds <= 0) throw new CatenaeError(ErrorCode.BadFlag, `--forget-after "${given}" is not a positive number of seconds`);
+        forgetAfterMs = seconds * 1000;
+        break;
+      }
       case '--allow-rpc':
         allowRpc = true;
         break;
@@ -62,7 +72,7 @@ export function parseDashboardArgs(argv: readonly string[], env: NodeJS.ProcessE
     }
   }
   if (kafka === undefined) throw new CatenaeError(ErrorCode.BadFlag, 'catenae dashboard needs -k host:port, the Kafka the links run on');
-  return { kafka: checkHostPorts('-k', kafka), kafkaConfig, port, host, allowRpc };
+  return { kafka: checkHostPorts('-k', kafka), kafkaConfig, port, host, allowRpc, forgetAfterMs };
 }
 
 function portOf(value: string): number {

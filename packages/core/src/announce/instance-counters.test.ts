@@ -59,14 +59,14 @@ describe('InstanceCounters', () => {
       rebalanceChannel.publish({ link: 'Reducer', uid: 'u1', kind: 'assigned', partitions: [{ topic: 'a', partition: 1 }, { topic: 'a', partition: 0 }] });
       rebalanceChannel.publish({ link: 'Reducer', uid: 'u2', kind: 'assigned', partitions: [{ topic: 'a', partition: 2 }] });
       rebalanceChannel.publish({ link: 'Reducer', uid: 'u1', kind: 'revoked', partitions: [{ topic: 'a', partition: 1 }] });
-      channel(DiagnosticsChannel.kafkaConsumerLag).publish({ clientId: 'Reducer-u1', partitions: [{ topic: 'a', partition: 0, lag: 7 }] });
+      channel(DiagnosticsChannel.kafkaConsumerLag).publish({ clientId: 'Reducer-u1', partitions: [{ topic: 'a', partition: 0, lag: 7 }, { topic: 'a', partition: 1, lag: 3 }] });
       channel(DiagnosticsChannel.kafkaConsumerLag).publish({ clientId: 'Reducer-u1-rpc', partitions: [{ topic: 'inbox', partition: 0, lag: 1 }] });
       tableSizesChannel.publish({ link: 'Reducer', uid: 'u1', sizes: { counts: 42 } });
       rpcChannel.publish({ link: 'Reducer', method: 'snapshot', role: 'served', outcome: 'ok', durationMs: 1 });
       rpcChannel.publish({ link: 'Reducer', method: 'snapshot', role: 'called', outcome: 'ok', durationMs: 1 });
       const snapshot = counters.snapshot();
       assert.deepEqual(snapshot.partitions, [{ topic: 'a', partition: 0 }]);
-      assert.deepEqual(snapshot.lag, [{ topic: 'a', partition: 0, lag: 7 }]);
+      assert.deepEqual(snapshot.lag, [{ topic: 'a', partition: 0, lag: 7 }], 'the lag of partitions it owns only');
       assert.deepEqual(snapshot.tables, { counts: 42 });
       assert.deepEqual(snapshot.rpcServed, { snapshot: 1 });
     } finally {

@@ -106,7 +106,8 @@ export class InstanceCounters {
       deliveryErrors: this.#deliveryErrors,
       recentErrors: [...this.#recentErrors],
       partitions: [...this.#partitions.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
-      lag: this.#lag,
+      // librdkafka may still report partitions a rebalance just took away: those are another's.
+      lag: this.#lag.filter((l) => this.#partitions.has(`${l.topic}\u0000${l.partition}`)),
       tables: this.#tables,
       isRestoring: this.#isRestoring,
       rpcServed: { ...this.#rpcServed },
