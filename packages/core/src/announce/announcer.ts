@@ -23,6 +23,8 @@ export interface AnnouncedLink {
   mode: ExecutionMode;
   output: string | undefined;
   rpcMethods: readonly string[];
+  /** A link with tables and `@Rpc()` methods also reads calls by key, with its inputs. */
+  hasTables: boolean;
 }
 
 /**
@@ -53,7 +55,10 @@ export class Announcer {
     this.#link = link;
     this.#intervalMs = intervalMs;
     this.#logger = logger;
-    this.#counters = new InstanceCounters(handle.name, handle.uid, `${handle.name}-${handle.uid}`);
+    const readsCalls = link.hasTables && link.rpcMethods.length > 0;
+    // A batch fetched just before an input is added or removed is counted on the inputs of now.
+    const onlyInput = () => (readsCalls || handle.inputs.length !== 1 ? undefined : handle.inputs[0]);
+    this.#counters = new InstanceCounters(handle.name, handle.uid, `${handle.name}-${handle.uid}`, onlyInput);
     this.#transport = factory.create({ clientId: `${handle.name}-${handle.uid}-announce` });
     // Before the link's transport connects: its consumer asks for lag statistics only if someone listens.
     this.#counters.attach();

@@ -9,7 +9,7 @@ const out = (topic: string) => ({ topic, partition: undefined, key: null, value:
 
 describe('InstanceCounters', () => {
   it('counts electrons per topic from batches, with rates over the time between snapshots', () => {
-    const counters = new InstanceCounters('Mapper', 'u1', 'Mapper-u1', 0);
+    const counters = new InstanceCounters('Mapper', 'u1', 'Mapper-u1', undefined, 0);
     counters.attach();
     try {
       consumedChannel.publish({ link: 'Mapper', records: [record('a'), record('a'), record('b'), record('a')] });
@@ -31,6 +31,17 @@ describe('InstanceCounters', () => {
       const second = counters.snapshot(4000);
       assert.deepEqual(second.in[0], { topic: 'a', total: 4, perSecond: 0.5 });
       assert.deepEqual(second.in[1], { topic: 'b', total: 1, perSecond: 0 });
+    } finally {
+      counters.detach();
+    }
+  });
+
+  it('counts the batches of a link reading one topic without looking at their records', () => {
+    const counters = new InstanceCounters('Single', 'u1', 'Single-u1', () => 'only', 0);
+    counters.attach();
+    try {
+      consumedChannel.publish({ link: 'Single', records: [record('only'), record('only'), record('only')] });
+      assert.deepEqual(counters.snapshot(1000).in, [{ topic: 'only', total: 3, perSecond: 3 }]);
     } finally {
       counters.detach();
     }

@@ -60,9 +60,15 @@ export class InstanceCounters {
   #isRestoring = false;
   readonly #rpcServed: Record<string, number> = {};
   #lastSnapshotAt: number;
+  readonly #onlyInput: () => string | undefined;
   #subscriptions: [string, (message: unknown) => void][] = [];
 
-  constructor(link: string, uid: string, clientId: string, now = Date.now()) {
+  /**
+   * `onlyInput` names the one topic every fetched record comes from, when the link reads a single
+   * topic: its batches are then counted without looking at their records.
+   */
+  constructor(link: string, uid: string, clientId: string, onlyInput: () => string | undefined = () => undefined, now = Date.now()) {
+    this.#onlyInput = onlyInput;
     this.#link = link;
     this.#uid = uid;
     this.#clientId = clientId;
@@ -120,7 +126,10 @@ export class InstanceCounters {
   }
 
   #consumed({ link, records }: ConsumedMessage): void {
-    if (link === this.#link) countRuns(this.#in, records);
+    if (link !== this.#link) return;
+    const only = this.#onlyInput();
+    if (only !== undefined) add(this.#in, only, records.length);
+    else countRuns(this.#in, records);
   }
 
   #produced({ link, records, error }: ProducedMessage): void {
@@ -163,7 +172,8 @@ export class InstanceCounters {
   }
 }
 
-// A batch comes grouped by partition: one map update per run of records of one topic.
+// A batch comes grouped by partition: one map update per run of records of one topic, and one
+// string comparison (of interned topic names) per record to find the runs.
 function countRuns(counts: Map<string, TopicCount>, records: readonly { topic: string }[]): void {
   const n = records.length;
   if (n === 0) return;
