@@ -89,7 +89,7 @@ describe('catenae dashboard in a real browser', () => {
     await until(page, () => page.locator('[data-instance]').count(), (n) => n === 2, 'two splitter instances');
     const partitions = await until(
       page,
-      () => page.locator('[data-instance] td:nth-child(4)').allTextContents(),
+      () => page.locator('[data-instance] td[data-partitions]').allTextContents(),
       (cells) => cells.join(' ').split(/\s+/).filter((p) => p.startsWith(LINES)).length === 4,
       'the four input partitions shared by the two instances',
     );

@@ -30,9 +30,8 @@ function drawGraph() {
   const svg = document.getElementById('graph');
   const { drawing } = frame;
   document.getElementById('empty').hidden = frame.links.length > 0;
-  // Drawn at its natural size, scaled down (style.css) when the pane is narrower.
-  svg.setAttribute('width', drawing.width);
-  svg.setAttribute('height', drawing.height);
+  // As wide as the pane, but never more than 1.4 times its natural size (a small topology).
+  svg.style.maxWidth = `${Math.round(drawing.width * 1.4)}px`;
   svg.setAttribute('viewBox', `0 0 ${drawing.width} ${drawing.height}`);
   const defs = el('svg:defs', {}, el('svg:marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, el('svg:path', { d: 'M0,0 L10,5 L0,10 z', fill: '#616161' })));
   const edges = drawing.edges.map((e) => el('svg:path', { class: `edge ${e.kind}${e.perSecond > 0 ? ' flowing' : ''}`, d: e.path, 'marker-end': 'url(#arrow)', 'data-edge': `${e.from}->${e.to}` }));
@@ -121,11 +120,11 @@ function drawDetail(root, link) {
       figure('errors', fmt(link.errors), link.errors > 0, 'errors'), figure('dead letters', fmt(link.deadLetters), link.deadLetters > 0, 'dead-letters'),
       figure('refused outputs', fmt(link.deliveryErrors), link.deliveryErrors > 0), figure('instances running', String(link.live), link.live === 0, 'live')),
     el('h3', { text: 'Instances' }),
-    table(['uid', 'host / pid', 'status', 'partitions', '#in/s', '#lag', 'last heard'], link.instances.map((i) =>
+    table(['instance', 'status', 'partitions', '#in/s', '#lag', 'heard'], link.instances.map((i) =>
       el('tr', { 'data-instance': i.uid },
-        el('td', { class: 'mono', text: i.uid }), el('td', { text: `${i.host} / ${i.pid}` }),
+        el('td', {}, el('span', { class: 'mono', text: i.uid }), el('br'), el('span', { class: 'sub', text: `${i.host} · pid ${i.pid}` })),
         el('td', {}, el('span', { class: `status ${i.status}`, text: i.isRestoring ? 'restoring' : i.status })),
-        el('td', { class: 'mono', text: i.partitions.join(' ') || '-' }), el('td', { class: 'num', text: fmt(i.inPerSecond) }),
+        el('td', { class: 'mono', 'data-partitions': true, text: i.partitions.join(' ') || '-' }), el('td', { class: 'num', text: fmt(i.inPerSecond) }),
         el('td', { class: 'num', text: fmt(i.lag) }), el('td', { text: ago(i.silentMs) })))),
     el('h3', { text: 'Lag per partition' }),
     link.lagByPartition.length === 0
