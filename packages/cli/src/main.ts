@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dashboardCommand } from './dashboard/dashboard-command.js';
 import { graphCommand } from './graph/graph-command.js';
 import { kafkaCommand } from './kafka-command.js';
 import { RUN_FLAGS } from './flags.js';
@@ -10,6 +11,11 @@ const USAGE = `Usage:
   catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092)
   catenae graph <link files...> [-i a,b] [-o t] [--out graph.svg] [--format mermaid|svg]
                                         draw the topology (-i/-o after a file apply to its link)
+  catenae dashboard -k host:port [--port 8080] [--host 127.0.0.1] [--allow-rpc] [--forget-after S]
+                    [--kafka-config k=v]
+                                        serve a live view of the running links on http://127.0.0.1:8080/
+                                        (read-only unless --allow-rpc, which lets it call @Rpc() methods;
+                                        stopped or gone instances stay shown for S seconds, default 600)
 
 Flags of catenae run (each also CATENAE_<FLAG> in the environment):
 ${RUN_FLAGS.map((flag) => `  ${(flag.alias ? `-${flag.alias}, ` : '    ') + `--${flag.name}`}`.padEnd(30) + flag.describe).join('\n')}
@@ -28,6 +34,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'graph':
         if (rest.includes('--help') || rest.includes('-h')) return usage(0);
         return await graphCommand(rest);
+      case 'dashboard':
+        if (rest.includes('--help') || rest.includes('-h')) return usage(0);
+        return await dashboardCommand(rest, env);
       case '--version':
       case '-v':
         process.stdout.write(`${version()}\n`);
@@ -38,7 +47,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'help':
         return usage(command === undefined ? 1 : 0);
       default:
-        process.stderr.write(`catenae: unknown command "${command}": expected run, kafka or graph\n`);
+        process.stderr.write(`catenae: unknown command "${command}": expected run, kafka, graph or dashboard\n`);
         return 2;
     }
   } catch (err) {

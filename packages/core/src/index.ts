@@ -50,6 +50,14 @@ export type { LogFormat, LogLevel, StartOptions } from './runtime/start-options.
 export { registerKafkaTransport, type KafkaTransportCreator } from './runtime/transport-registry.js';
 export { instanceUid } from './runtime/uid.js';
 export {
+  INSTANCES_TOPIC,
+  parseAnnouncement,
+  type InstanceAnnouncement,
+  type AnnouncedState,
+  type AnnouncedError,
+  type TopicFigures,
+} from './announce/announcement.js';
+export {
   DiagnosticsChannel,
   type ConsumedMessage,
   type ConsumerLagMessage,

@@ -73,4 +73,9 @@ export interface StartOptions {
   stateStore?: StateStoreFactory;
   /** The wall clock of loops, interval generators and windows' idle closes (tests move it: `TestDriver.advanceTime`). */
   clock?: Clock;
+  /**
+   * Announce the instance on `catenae.instances` (for `catenae dashboard`) every this many
+   * milliseconds while it runs, and at start and stop; 0: never. Default 10000 on Kafka, 0 elsewhere.
+   */
+  announceIntervalMs?: number;
 }
