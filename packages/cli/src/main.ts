@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ExitCode, exitCodeOf } from '@catenae/core';
 import { graphCommand } from './graph/graph-command.js';
 import { kafkaCommand } from './kafka-command.js';
 import { RUN_FLAGS } from './flags.js';
@@ -15,7 +16,10 @@ Flags of catenae run (each also CATENAE_<FLAG> in the environment):
 ${RUN_FLAGS.map((flag) => `  ${(flag.alias ? `-${flag.alias}, ` : '    ') + `--${flag.name}`}`.padEnd(30) + flag.describe).join('\n')}
 `;
 
-/** Runs the `catenae` command and resolves with its exit code; errors are printed as one line. */
+/**
+ * Runs the `catenae` command and resolves with its exit code (`ExitCode`: 0 only when it did what
+ * it was asked, else one code per class of failure); errors are printed as one line.
+ */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -36,14 +40,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case '--help':
       case '-h':
       case 'help':
-        return usage(command === undefined ? 1 : 0);
+        return usage(command === undefined ? ExitCode.Usage : 0);
       default:
         process.stderr.write(`catenae: unknown command "${command}": expected run, kafka or graph\n`);
-        return 2;
+        return ExitCode.Usage;
     }
   } catch (err) {
     reportError(err, env.CATENAE_LOG_LEVEL === 'debug' || argv.includes('debug'));
-    return 1;
+    return exitCodeOf(err);
   }
 }
 

@@ -1,11 +1,14 @@
+import { constants } from 'node:os';
 import { CatenaeError, ErrorCode, startLink, type LinkExit, type LinkHandle } from '@catenae/core';
 import { loadLinks, moduleUrlOf } from './load-links.js';
 import { parseRunArgs } from './parse-run-args.js';
 
 /**
  * `catenae run <files...> [flags] [-- link args]`: starts every link the files export, stops
- * them all on SIGINT/SIGTERM (drain, commit, finish), and resolves with the process exit code:
- * 0 when every link stopped cleanly, 1 when one failed or stopped itself with a reason.
+ * them all on SIGINT/SIGTERM (drain, commit, finish), and resolves with 0 when every link did what
+ * it was asked. A link that failed (or was stopped by `ctx.stop`, or left electrons in flight at
+ * the shutdown timeout) is thrown as its `CatenaeError`, whose code gives the exit code; a second
+ * signal exits at once with 128 + its number.
  */
 export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const request = await parseRunArgs(argv, env);
@@ -28,7 +31,7 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   const stopAll = (reason: string) => Promise.all(handles.map((handle) => handle.stop(reason)));
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) process.exit(130);
+    if (++signals > 1) process.exit(128 + constants.signals[signal]);
     void stopAll(`received ${signal}`);
   };
   process.on('SIGINT', onSignal);
@@ -50,7 +53,7 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
     ),
   );
   const failed = exits.find((exit) => !exit.ok);
-  if (failed) throw new CatenaeError(failed.error && 'code' in failed.error ? (failed.error as CatenaeError).code : ErrorCode.Stopped, failed.reason);
+  if (failed) throw failed.error ?? new CatenaeError(ErrorCode.Stopped, failed.reason);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 
 export { CatenaeError, ErrorCode, isCatenaeError } from './errors.js';
+export { ExitCode, exitCodeOf } from './exit-code.js';
 export { Electron, isElectron, type ElectronInit, type Headers } from './electron.js';
 
 export { Link } from './decorators/link.js';

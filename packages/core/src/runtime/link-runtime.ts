@@ -299,7 +299,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   // ctx.stop(reason): a deliberate failure exit.
   stopLink(reason: string | undefined): void {
-    void this.#shutdown({ ok: false, reason: reason ?? 'stopped by the link' }, true);
+    const why = reason ?? 'stopped by the link';
+    void this.#shutdown({ ok: false, reason: why, error: new CatenaeError(ErrorCode.Stopped, why) }, true);
   }
 
   #inputTopics(): { topic: string; priority: number }[] {
