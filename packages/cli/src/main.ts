@@ -3,7 +3,7 @@ import { ExitCode, exitCodeOf } from '@catenae/core';
 import { graphCommand } from './graph/graph-command.js';
 import { kafkaCommand } from './kafka-command.js';
 import { RUN_FLAGS } from './flags.js';
-import { reportError } from './report-error.js';
+import { reportError, reportStyleOf } from './report-error.js';
 import { runCommand } from './run-command.js';
 
 const USAGE = `Usage:
@@ -46,7 +46,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return ExitCode.Usage;
     }
   } catch (err) {
-    reportError(err, env.CATENAE_LOG_LEVEL === 'debug' || argv.includes('debug'));
+    reportError(err, reportStyleOf(rest, env));
     return exitCodeOf(err);
   }
 }

@@ -46,19 +46,29 @@ export const ErrorCode = {
 /** One of the {@link ErrorCode} values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** What a {@link CatenaeError} may carry besides its `cause`. */
+export interface CatenaeErrorOptions extends ErrorOptions {
+  /** Structured fields naming what failed (`topic`, `partition`, `offset`, ...): JSON log lines carry them as properties. */
+  details?: Readonly<Record<string, string | number>>;
+}
+
 /**
  * The error every Catenae API throws: a one-line message naming the bad input and what was
- * expected, and a stable `code`.
+ * expected, a stable `code`, and the `cause` it wraps.
  * @publicApi
  */
 export class CatenaeError extends Error {
+  /** Structured fields naming what failed, if any (see {@link CatenaeErrorOptions.details}). */
+  readonly details: Readonly<Record<string, string | number>> | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: CatenaeErrorOptions,
   ) {
     super(message, options);
     this.name = 'CatenaeError';
+    this.details = options?.details;
   }
 }
 

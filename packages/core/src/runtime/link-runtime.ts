@@ -26,6 +26,7 @@ import { RpcEndpoint } from './rpc/rpc-endpoint.js';
 import type { RpcClient } from './rpc/rpc-client.js';
 import { closeStores, connectStores } from './link-stores.js';
 import { WorkerPool } from './workers/worker-pool.js';
+import { errorFields } from './error-fields.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -362,8 +363,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   async #runShutdown(exit: LinkExit, drain: boolean): Promise<LinkExit> {
-    const log = exit.ok ? this.#logger.info.bind(this.#logger) : this.#logger.error.bind(this.#logger);
-    log(`stopping: ${exit.reason}`);
+    if (exit.ok) this.#logger.info(`stopping: ${exit.reason}`);
+    else this.#logger.error(`stopping: ${exit.reason}`, errorFields(exit.error));
     this.#publishState('stopping');
     this.#isDraining = true;
     const deadline = Date.now() + this.#settings.shutdownTimeoutMs;
@@ -388,7 +389,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       try {
         await withDeadline(Promise.resolve(finish.call(this.instance, this.ctx)), left());
       } catch (err) {
-        this.#logger.error(`finish() failed: ${errorMessage(err)}`);
+        this.#logger.error(`finish() failed: ${errorMessage(err)}`, errorFields(err));
       }
     }
     await this.#release(Math.max(left(), 1000));
