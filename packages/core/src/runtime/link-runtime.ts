@@ -119,8 +119,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       emitter: this.#emitter,
       logger,
       maxUnackedRecords: MAX_UNACKED_RECORDS,
-      onError: (err) => {
-        if (settings.onError === 'exit') void this.#fail(err);
+      // A one-shot generator that threw did not do its job: nothing to retry or dead-letter.
+      onError: (err, isFatal) => {
+        if (isFatal || settings.onError === 'exit') void this.#fail(err);
       },
     });
     this.#rpc = new RpcEndpoint(

@@ -1,0 +1,91 @@
+// How a link ends, as an orchestrator sees it: ok only when it did what it was asked, otherwise
+// a CatenaeError whose code is the exit code's class (issue 16).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CatenaeError,
+  EmbeddedBroker,
+  EmbeddedTransportFactory,
+  Electron,
+  ExitCode,
+  Generator,
+  Link,
+  Transform,
+  exitCodeOf,
+  startLink,
+  type Context,
+} from '../index.js';
+
+describe('a one-shot generator that throws', () => {
+  it('stops a pure source with ok=false and CATENAE_HANDLER, what it sent before still delivered', async () => {
+    @Link({ output: 'broken_feed' })
+    class BrokenFeed {
+      @Generator()
+      *numbers() {
+        yield 'one';
+        throw new Error('the feed broke');
+      }
+    }
+    const broker = new EmbeddedBroker();
+    const handle = await startLink(BrokenFeed, { transport: new EmbeddedTransportFactory(broker), logLevel: 'silent' });
+    const exit = await handle.done;
+    assert.equal(exit.ok, false);
+    assert.equal(exit.reason, 'generator numbers() failed: Error: the feed broke');
+    assert.equal(exitCodeOf(exit.error), ExitCode.Handler);
+    assert.match(String(((exit.error as CatenaeError).cause as Error).stack), /BrokenFeed\.numbers/);
+    assert.deepEqual(broker.topicRecords('broken_feed').map((record) => record.value!.toString()), ['one']);
+  });
+
+  it('stops a link that also reads inputs, whatever --on-error says: there is nothing to retry or dead-letter', async () => {
+    @Link({ output: 'mixed_out' })
+    class Mixed {
+      @Generator()
+      async prime() {
+        throw new Error('cannot prime');
+      }
+      @Transform('mixed_in')
+      handle(electron: Electron<string>) {
+        return electron.value;
+      }
+    }
+    const handle = await startLink(Mixed, { transport: new EmbeddedTransportFactory(new EmbeddedBroker()), onError: 'skip', logLevel: 'silent' });
+    const exit = await handle.done;
+    assert.equal(exit.ok, false);
+    assert.equal(exitCodeOf(exit.error), ExitCode.Handler);
+  });
+
+  it('a periodic generator that fails once goes on (its next run may mend it)', async () => {
+    let runs = 0;
+    @Link({ output: 'tick_out' })
+    class Ticker {
+      @Generator({ interval: 1 })
+      tick() {
+        if (++runs === 1) throw new Error('first tick fails');
+        return runs;
+      }
+    }
+    const broker = new EmbeddedBroker();
+    const handle = await startLink(Ticker, { transport: new EmbeddedTransportFactory(broker), logLevel: 'silent' });
+    const deadline = Date.now() + 5000;
+    while (broker.topicRecords('tick_out').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(broker.topicRecords('tick_out').length >= 2, 'ticks after the failing one');
+    assert.equal((await handle.stop()).ok, true);
+  });
+});
+
+describe('ctx.stop(reason)', () => {
+  it('ends with CATENAE_STOPPED, its own exit code', async () => {
+    @Link({ output: 'quitting_out' })
+    class Quitting {
+      @Generator()
+      once(ctx: Context) {
+        ctx.stop('the job is done, badly');
+      }
+    }
+    const handle = await startLink(Quitting, { transport: new EmbeddedTransportFactory(new EmbeddedBroker()), logLevel: 'silent' });
+    const exit = await handle.done;
+    assert.equal(exit.ok, false);
+    assert.equal(exit.reason, 'the job is done, badly');
+    assert.equal(exitCodeOf(exit.error), ExitCode.Stopped);
+  });
+});
