@@ -7,6 +7,7 @@ import {
   EmbeddedBroker,
   EmbeddedTransportFactory,
   Electron,
+  ErrorCode,
   ExitCode,
   Generator,
   Link,
@@ -70,6 +71,27 @@ describe('a one-shot generator that throws', () => {
     while (broker.topicRecords('tick_out').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.ok(broker.topicRecords('tick_out').length >= 2, 'ticks after the failing one');
     assert.equal((await handle.stop()).ok, true);
+  });
+});
+
+describe('a failing setup', () => {
+  it('rejects the start with CATENAE_SETUP naming the link, the error as cause', async () => {
+    const cause = new Error('no database');
+    @Link()
+    class Fragile {
+      setup() {
+        throw cause;
+      }
+      @Transform('fragile_in')
+      handle() {}
+    }
+    await assert.rejects(startLink(Fragile, { transport: new EmbeddedTransportFactory(new EmbeddedBroker()), logLevel: 'silent' }), (err: CatenaeError) => {
+      assert.equal(err.code, ErrorCode.Setup);
+      assert.equal(err.message, 'link Fragile: setup() failed: Error: no database');
+      assert.equal(err.cause, cause);
+      assert.equal(exitCodeOf(err), ExitCode.Setup);
+      return true;
+    });
   });
 });
 

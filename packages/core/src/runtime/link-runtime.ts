@@ -27,6 +27,7 @@ import type { RpcClient } from './rpc/rpc-client.js';
 import { closeStores, connectStores } from './link-stores.js';
 import { WorkerPool } from './workers/worker-pool.js';
 import { errorFields } from './error-fields.js';
+import { setupFailure } from './start-checks.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -177,7 +178,13 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     if (topics.length > 0) await this.#transport.ensureTopics(topics);
     await connectStores(this.ctx, settings, this.#logger);
     const setup = (this.instance as { setup?: Function }).setup;
-    if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
+    if (typeof setup === 'function') {
+      try {
+        await setup.call(this.instance, this.ctx);
+      } catch (err) {
+        throw setupFailure(this.name, err);
+      }
+    }
     await this.#pool?.start();
     if (this.#definition.rpcMethods.length > 0) await this.#rpc.start();
     this.#subscribe();
