@@ -11,7 +11,9 @@ import {
   ExitCode,
   Generator,
   Link,
+  Rpc,
   Transform,
+  defineLink,
   exitCodeOf,
   startLink,
   type Context,
@@ -70,6 +72,48 @@ describe('a one-shot generator that throws', () => {
     const deadline = Date.now() + 5000;
     while (broker.topicRecords('tick_out').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.ok(broker.topicRecords('tick_out').length >= 2, 'ticks after the failing one');
+    assert.equal((await handle.stop()).ok, true);
+  });
+});
+
+describe('a link with nothing to do', () => {
+  const transport = () => new EmbeddedTransportFactory(new EmbeddedBroker());
+
+  it('a @Transform() without input topics is refused at start, naming what to add', async () => {
+    @Link()
+    class Deaf {
+      @Transform()
+      handle() {}
+    }
+    await assert.rejects(startLink(Deaf, { transport: transport(), logLevel: 'silent' }), (err: CatenaeError) => {
+      assert.equal(err.code, ErrorCode.BadLink);
+      assert.equal(exitCodeOf(err), ExitCode.Load);
+      assert.match(err.message, /^link Deaf has a @Transform\(\) but no input topic to read: pass -i a,b/);
+      return true;
+    });
+  });
+
+  it('an empty @Link class is refused at start', async () => {
+    @Link()
+    class Empty {}
+    await assert.rejects(startLink(Empty, { transport: transport(), logLevel: 'silent' }), { code: ErrorCode.BadLink, message: /^link Empty has nothing to run/ });
+  });
+
+  it('a link with only @Rpc methods is a service, and runs', async () => {
+    @Link()
+    class Service {
+      @Rpc()
+      ping() {
+        return 'pong';
+      }
+    }
+    const handle = await startLink(Service, { transport: transport(), logLevel: 'silent' });
+    assert.equal((await handle.stop()).ok, true);
+  });
+
+  it('a link whose setup starts a ctx.loop runs', async () => {
+    const Looper = defineLink({ name: 'SetupLooper', setup: (ctx: Context) => ctx.loop(() => undefined, { intervalMs: 50 }) });
+    const handle = await startLink(Looper, { transport: transport(), logLevel: 'silent' });
     assert.equal((await handle.stop()).ok, true);
   });
 });

@@ -27,7 +27,7 @@ import type { RpcClient } from './rpc/rpc-client.js';
 import { closeStores, connectStores } from './link-stores.js';
 import { WorkerPool } from './workers/worker-pool.js';
 import { errorFields } from './error-fields.js';
-import { setupFailure } from './start-checks.js';
+import { checkHasWork, setupFailure } from './start-checks.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -185,6 +185,12 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         throw setupFailure(this.name, err);
       }
     }
+    checkHasWork(this.name, {
+      inputs: this.#handlers.topics,
+      hasTransforms: this.#definition.transforms.length > 0,
+      hasSources: this.#sources.hasSources,
+      hasRpc: this.#definition.rpcMethods.length > 0,
+    });
     await this.#pool?.start();
     if (this.#definition.rpcMethods.length > 0) await this.#rpc.start();
     this.#subscribe();

@@ -56,6 +56,11 @@ export class SourceRunner {
     this.#add(() => once().finally(() => this.#oneShotsLeft--), name);
   }
 
+  /** Whether any generator or loop is registered and not finished. */
+  get hasSources(): boolean {
+    return this.#queued.length > 0 || this.#running.size > 0;
+  }
+
   /** Whether a one-shot generator is still running (or waits for `start`). */
   get hasOneShotsRunning(): boolean {
     return this.#oneShotsLeft > 0;
