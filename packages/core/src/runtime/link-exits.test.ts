@@ -17,6 +17,7 @@ import {
   exitCodeOf,
   startLink,
   type Context,
+  type OutgoingRecord,
 } from '../index.js';
 
 describe('a one-shot generator that throws', () => {
@@ -136,6 +137,36 @@ describe('a failing setup', () => {
       assert.equal(exitCodeOf(err), ExitCode.Setup);
       return true;
     });
+  });
+});
+
+describe('a stop that times out with work in flight', () => {
+  it('ends with ok=false and CATENAE_SHUTDOWN_TIMEOUT, saying how many electrons were left, none committed', async () => {
+    let holding = 0;
+    @Link()
+    class Stuck {
+      @Transform('stuck_in')
+      async hold(): Promise<void> {
+        holding++;
+        await new Promise(() => undefined);
+      }
+    }
+    const broker = new EmbeddedBroker();
+    broker.createTopic('stuck_in', 1);
+    const record: OutgoingRecord = { topic: 'stuck_in', partition: undefined, key: null, value: Buffer.from('a'), headers: undefined, timestamp: undefined };
+    broker.append([record]);
+    const handle = await startLink(Stuck, { transport: new EmbeddedTransportFactory(broker), shutdownTimeoutMs: 200, logLevel: 'silent' });
+    const deadline = Date.now() + 5000;
+    while (holding === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(holding, 1);
+    const exit = await handle.stop('received SIGTERM');
+    assert.equal(exit.ok, false);
+    assert.equal(
+      exit.reason,
+      'received SIGTERM; the shutdown timeout (200 ms) passed with 1 electron still being handled (not committed: read again on restart)',
+    );
+    assert.equal(exitCodeOf(exit.error), ExitCode.ShutdownTimeout);
+    assert.equal(broker.committed('catenae_stuck', 'stuck_in', 0), undefined, 'the electron in flight was not committed');
   });
 });
 

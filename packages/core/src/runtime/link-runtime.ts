@@ -28,6 +28,7 @@ import { closeStores, connectStores } from './link-stores.js';
 import { WorkerPool } from './workers/worker-pool.js';
 import { errorFields } from './error-fields.js';
 import { checkHasWork, setupFailure } from './start-checks.js';
+import { exitAfterDrain } from './shutdown-outcome.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -395,6 +396,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     }
     await withDeadline(this.#emitter.whenIdle(), left());
     await withDeadline(this.#transport.flush(left()).catch(() => undefined), left());
+    const inFlight = { electrons: this.#scheduler.pending, outputs: this.#emitter.unackedRecords };
     await withDeadline(this.commitNow(), left());
     this.#isDraining = false;
     clearInterval(this.#commitTimer);
@@ -407,8 +409,10 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       }
     }
     await this.#release(Math.max(left(), 1000));
-    this.#logger.info('stopped');
-    this.#resolveDone(exit);
-    return exit;
+    const final = exitAfterDrain(exit, inFlight, this.#settings.shutdownTimeoutMs);
+    if (final === exit) this.#logger.info('stopped');
+    else this.#logger.error(`stopped: ${final.reason}`, errorFields(final.error));
+    this.#resolveDone(final);
+    return final;
   }
 }
