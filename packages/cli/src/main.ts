@@ -8,7 +8,7 @@ import { runCommand } from './run-command.js';
 
 const USAGE = `Usage:
   catenae run <link files...> [flags] [-- arguments for the links]
-  catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092)
+  catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092; catenae kafka --help)
   catenae graph <link files...> [-i a,b] [-o t] [--out graph.svg] [--format mermaid|svg]
                                         draw the topology (-i/-o after a file apply to its link)
 

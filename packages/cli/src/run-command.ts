@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { CatenaeError, ErrorCode, startLink, type LinkExit, type LinkHandle } from '@catenae/core';
+import { importOptional } from './import-optional.js';
 import { loadLinks, moduleUrlOf } from './load-links.js';
 import { parseRunArgs } from './parse-run-args.js';
 
@@ -14,7 +15,7 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   const request = await parseRunArgs(argv, env);
   // Plugs the Kafka transport into the runtime; without -k the links run on the embedded broker.
   if (request.options.kafka !== undefined) {
-    const kafka = await import('@catenae/kafka');
+    const kafka = await importOptional<typeof import('@catenae/kafka')>('@catenae/kafka', '-k (running on Kafka)');
     const kafkaConfig = { ...kafka.kafkaConfigFromEnv(env), ...request.options.kafkaConfig };
     if (Object.keys(kafkaConfig).length > 0) request.options.kafkaConfig = kafkaConfig;
   }
@@ -58,10 +59,5 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
 }
 
 async function loadConnectors(): Promise<void> {
-  const name = '@catenae/connectors';
-  try {
-    await import(name);
-  } catch (err) {
-    throw new CatenaeError(ErrorCode.Store, `-m and -a need ${name}: install it (pnpm add ${name}); ${(err as Error).message.split('\n')[0]}`);
-  }
+  await importOptional('@catenae/connectors', '-m and -a (stores)');
 }
