@@ -26,9 +26,11 @@ import { RpcEndpoint } from './rpc/rpc-endpoint.js';
 import type { RpcClient } from './rpc/rpc-client.js';
 import { closeStores, connectStores } from './link-stores.js';
 import { WorkerPool } from './workers/worker-pool.js';
-import { errorFields } from './error-fields.js';
 import { checkHasWork, setupFailure } from './start-checks.js';
 import { exitAfterDrain } from './shutdown-outcome.js';
+import { errorFields } from './error-fields.js';
+import { describeBroker } from './describe-broker.js';
+import { AssignmentWait } from './assignment-wait.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -77,6 +79,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   #hasFailed = false;
   /** Whether a shutdown still lets in-flight handlers emit (draining), or already refuses sends. */
   #isDraining = false;
+  /** Where it runs, for the `started` line. */
+  readonly #broker: string;
+  readonly #assignmentWait: AssignmentWait;
 
   constructor(definition: LinkDefinition, settings: LinkSettings, factory: TransportFactory, logger: Logger) {
     this.#settings = settings;
@@ -84,11 +89,13 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#logger = logger;
     this.name = settings.name;
     this.uid = settings.uid;
+    this.#broker = describeBroker(factory);
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.instance = definition.create();
     this.#pool = settings.workers > 0 && definition.transforms.length > 0 ? new WorkerPool(definition, settings, { logger, control: this, onFatal: (err) => void this.#fail(err) }) : undefined;
     this.#handlers = new HandlerTable(definition, this.#pool?.handlerMethods(definition, (item) => this.#dispatcher.emit(item, undefined)) ?? this.instance, settings.inputs);
     this.consumerGroup = this.#handlers.hasHandlers ? settings.consumerGroup : undefined;
+    this.#assignmentWait = new AssignmentWait(logger, settings.consumerGroup);
     this.#transport = factory.create({
       clientId: `${settings.name}-${settings.uid}`,
       groupId: this.consumerGroup,
@@ -204,7 +211,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#commitTimer.unref();
     this.#publishState('running');
     this.#logger.info(
-      `started: inputs [${this.inputs.join(', ')}], output ${settings.output ?? '-'}, group ${this.consumerGroup ?? '-'}, mode ${settings.mode}`,
+      `started on ${this.#broker}: inputs [${this.inputs.join(', ')}], output ${settings.output ?? '-'}, group ${this.consumerGroup ?? '-'}, mode ${settings.mode}`,
     );
   }
 
@@ -328,8 +335,10 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#consumeLoop.setHandlers(this.#handlers.snapshot());
     this.#selector.setTopics(this.#inputTopics());
     if (topics.length === 0 && !this.#isSubscribed) return;
+    this.#assignmentWait.start();
     this.#transport.subscribe(topics, {
       onAssigned: (partitions) => {
+        this.#assignmentWait.assigned();
         for (const tp of partitions) this.#assignment.set(`${tp.topic}\u0000${tp.partition}`, tp);
         this.#logger.info(`assigned ${describePartitions(partitions)}`);
         if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'assigned', partitions });
@@ -380,6 +389,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   async #runShutdown(exit: LinkExit, drain: boolean): Promise<LinkExit> {
     if (exit.ok) this.#logger.info(`stopping: ${exit.reason}`);
     else this.#logger.error(`stopping: ${exit.reason}`, errorFields(exit.error));
+    this.#assignmentWait.stop();
     this.#publishState('stopping');
     this.#isDraining = true;
     const deadline = Date.now() + this.#settings.shutdownTimeoutMs;
