@@ -50,4 +50,17 @@ describe('catenae run refuses bad input with one clear line', () => {
     assert.ok(Date.now() - started < 30_000);
     assert.match(stderr.at(-1)!, /^catenae: .*127\.0\.0\.1:1.*\(CATENAE_BROKER\)$/);
   });
+
+  it('a broker that cannot be reached: a few warnings before the clear line, not one per retry; none at --log-level error', async () => {
+    const atInfo = await catenae(['run', fixturePath('upper'), '-k', '127.0.0.1:1', '-i', 'x']);
+    assert.equal(atInfo.code, ExitCode.Broker);
+    assert.match(atInfo.stderr.at(-1)!, /^catenae: cannot reach Kafka at 127\.0\.0\.1:1 within 10 s: .*\(CATENAE_BROKER\)$/);
+    const warnings = atInfo.stderr.slice(0, -1);
+    assert.ok(warnings.length <= 6, `at most a line per distinct client message, got:\n${atInfo.stderr.join('\n')}`);
+    assert.ok(warnings.every((line) => / warn  Upper\([0-9a-f]{12}\) (consumer|producer) client/.test(line)), atInfo.stderr.join('\n'));
+    assert.equal(new Set(warnings.map((line) => line.replace(/^\S+ /, '').replace(/\d+/g, '#'))).size, warnings.length, 'no line repeated');
+    const atError = await catenae(['run', fixturePath('upper'), '-k', '127.0.0.1:1', '-i', 'x', '--log-level', 'error']);
+    assert.equal(atError.code, ExitCode.Broker);
+    assert.equal(atError.stderr.length, 1, atError.stderr.join('\n'));
+  });
 });
