@@ -228,7 +228,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       try {
         await this.#transport.commit(offsets);
       } catch (err) {
-        this.#logger.warn(`commit failed (it is retried with the next one): ${errorMessage(err)}`);
+        this.#logger.warn(`commit failed (it is retried with the next one): ${errorMessage(err)}`, errorFields(err));
       }
     });
     return this.#commitChain;

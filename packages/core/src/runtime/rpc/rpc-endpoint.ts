@@ -5,6 +5,7 @@ import type { RawRecord } from '../../transport/records.js';
 import type { Transport, TransportFactory } from '../../transport/transport.js';
 import type { Context } from '../context.js';
 import { errorMessage } from '../failure-policy.js';
+import { errorFields } from '../error-fields.js';
 import { withDeadline } from '../with-deadline.js';
 import { publishRpcCall } from './publish-rpc-call.js';
 import { RpcClient } from './rpc-client.js';
@@ -114,7 +115,7 @@ export class RpcEndpoint {
     while (this.#isRunning) {
       const records = await new Promise<RawRecord[]>((resolve) =>
         transport.fetch(FETCH_MAX, FETCH_WAIT_MS, (err, fetched) => {
-          if (err) this.#logger.warn(`RPC fetch failed: ${err.message}`);
+          if (err) this.#logger.warn(`RPC fetch failed: ${err.message}`, errorFields(err));
           resolve(err ? [] : fetched);
         }),
       );
@@ -136,7 +137,12 @@ export class RpcEndpoint {
       }
       request = message;
     } catch (err) {
-      this.#logger.warn(`ignored a malformed RPC message on ${record.topic}[${record.partition}]@${record.offset}: ${errorMessage(err)}`);
+      this.#logger.warn(`ignored a malformed RPC message on ${record.topic}[${record.partition}]@${record.offset}: ${errorMessage(err)}`, {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        ...errorFields(err),
+      });
       await this.#replyToMalformed(record, err);
       return;
     }
@@ -162,7 +168,7 @@ export class RpcEndpoint {
       if (id === undefined) return;
       const code = isCatenaeError(err) ? err.code : ErrorCode.RpcFailed;
       await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: false, error: { message: err instanceof Error ? err.message : String(err), code } }).catch(
-        (sendErr: Error) => this.#logger.warn(`could not send the RPC error reply: ${sendErr.message}`),
+        (sendErr: Error) => this.#logger.warn(`could not send the RPC error reply: ${sendErr.message}`, errorFields(sendErr)),
       );
     }
   }
