@@ -138,6 +138,21 @@ describe('a failing setup', () => {
       return true;
     });
   });
+
+  it('keeps the code of a CatenaeError that setup threw', async () => {
+    @Link()
+    class NeedsStore {
+      setup() {
+        throw new CatenaeError(ErrorCode.Store, 'this link needs a MongoDB store');
+      }
+      @Transform('needs_store_in')
+      handle() {}
+    }
+    await assert.rejects(startLink(NeedsStore, { transport: new EmbeddedTransportFactory(new EmbeddedBroker()), logLevel: 'silent' }), {
+      code: ErrorCode.Store,
+      message: 'link NeedsStore: setup() failed: this link needs a MongoDB store',
+    });
+  });
 });
 
 describe('a stop that times out with work in flight', () => {

@@ -1,4 +1,4 @@
-import { CatenaeError, ErrorCode } from '../errors.js';
+import { CatenaeError, ErrorCode, isCatenaeError } from '../errors.js';
 import { errorMessage } from './failure-policy.js';
 
 /** What a link instance has to do once `setup` ran. */
@@ -29,7 +29,12 @@ export function checkHasWork(linkName: string, work: LinkWork): void {
   throw new CatenaeError(ErrorCode.BadLink, `link ${linkName} has nothing to run: no @Transform, @Generator or @Rpc method, and its setup() started no ctx.loop`);
 }
 
-/** The error of a `setup()` that threw: names the link, keeps the error as cause. */
+/**
+ * The error of a `setup()` that threw: names the link, keeps the error as cause, and its code:
+ * `CATENAE_SETUP`, or the Catenae code of what setup threw (a store that is missing is
+ * `CATENAE_STORE` wherever it is found).
+ */
 export function setupFailure(linkName: string, err: unknown): CatenaeError {
-  return new CatenaeError(ErrorCode.Setup, `link ${linkName}: setup() failed: ${errorMessage(err)}`, { cause: err });
+  const what = isCatenaeError(err) ? err.message : errorMessage(err);
+  return new CatenaeError(isCatenaeError(err) ? err.code : ErrorCode.Setup, `link ${linkName}: setup() failed: ${what}`, { cause: err });
 }
