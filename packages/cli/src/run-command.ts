@@ -38,7 +38,8 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    for (const link of links) handles.push(await startLink(link, { ...request.options, moduleUrl: moduleUrlOf(link) }));
+    // refuseIdle: nothing outside this process can give a link work, so one with nothing to do is a mistake.
+    for (const link of links) handles.push(await startLink(link, { ...request.options, moduleUrl: moduleUrlOf(link), refuseIdle: true }));
   } catch (err) {
     await stopAll('another link failed to start');
     throw err;

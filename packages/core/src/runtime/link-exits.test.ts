@@ -79,6 +79,8 @@ describe('a one-shot generator that throws', () => {
 
 describe('a link with nothing to do', () => {
   const transport = () => new EmbeddedTransportFactory(new EmbeddedBroker());
+  // As catenae run starts links: nothing outside the process could give them work.
+  const asCatenaeRun = { refuseIdle: true, logLevel: 'silent' } as const;
 
   it('a @Transform() without input topics is refused at start, naming what to add', async () => {
     @Link()
@@ -86,7 +88,7 @@ describe('a link with nothing to do', () => {
       @Transform()
       handle() {}
     }
-    await assert.rejects(startLink(Deaf, { transport: transport(), logLevel: 'silent' }), (err: CatenaeError) => {
+    await assert.rejects(startLink(Deaf, { transport: transport(), ...asCatenaeRun }), (err: CatenaeError) => {
       assert.equal(err.code, ErrorCode.BadLink);
       assert.equal(exitCodeOf(err), ExitCode.Load);
       assert.match(err.message, /^link Deaf has a @Transform\(\) but no input topic to read: pass -i a,b/);
@@ -97,7 +99,7 @@ describe('a link with nothing to do', () => {
   it('an empty @Link class is refused at start', async () => {
     @Link()
     class Empty {}
-    await assert.rejects(startLink(Empty, { transport: transport(), logLevel: 'silent' }), { code: ErrorCode.BadLink, message: /^link Empty has nothing to run/ });
+    await assert.rejects(startLink(Empty, { transport: transport(), ...asCatenaeRun }), { code: ErrorCode.BadLink, message: /^link Empty has nothing to run/ });
   });
 
   it('a link with only @Rpc methods is a service, and runs', async () => {
@@ -108,13 +110,32 @@ describe('a link with nothing to do', () => {
         return 'pong';
       }
     }
-    const handle = await startLink(Service, { transport: transport(), logLevel: 'silent' });
+    const handle = await startLink(Service, { transport: transport(), ...asCatenaeRun });
     assert.equal((await handle.stop()).ok, true);
   });
 
   it('a link whose setup starts a ctx.loop runs', async () => {
     const Looper = defineLink({ name: 'SetupLooper', setup: (ctx: Context) => ctx.loop(() => undefined, { intervalMs: 50 }) });
-    const handle = await startLink(Looper, { transport: transport(), logLevel: 'silent' });
+    const handle = await startLink(Looper, { transport: transport(), ...asCatenaeRun });
+    assert.equal((await handle.stop()).ok, true);
+  });
+
+  it('from code (no refuseIdle) it starts: the handle can give it work', async () => {
+    const seen: string[] = [];
+    @Link({ output: 'fed_out' })
+    class Fed {
+      @Transform()
+      handle(electron: Electron<string>) {
+        seen.push(electron.value);
+      }
+    }
+    const broker = new EmbeddedBroker();
+    const handle = await startLink(Fed, { transport: new EmbeddedTransportFactory(broker), logLevel: 'silent' });
+    await handle.ctx.addInput('fed_in');
+    handle.ctx.send('x', 'fed_in');
+    const deadline = Date.now() + 5000;
+    while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(seen, ['x']);
     assert.equal((await handle.stop()).ok, true);
   });
 });

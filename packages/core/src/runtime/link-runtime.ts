@@ -193,12 +193,14 @@ export class LinkRuntime implements LinkControl, LinkHandle {
         throw setupFailure(this.name, err);
       }
     }
-    checkHasWork(this.name, {
-      inputs: this.#handlers.topics,
-      hasTransforms: this.#definition.transforms.length > 0,
-      hasSources: this.#sources.hasSources,
-      hasRpc: this.#definition.rpcMethods.length > 0,
-    });
+    if (settings.refuseIdle) {
+      checkHasWork(this.name, {
+        inputs: this.#handlers.topics,
+        hasTransforms: this.#definition.transforms.length > 0,
+        hasSources: this.#sources.hasSources,
+        hasRpc: this.#definition.rpcMethods.length > 0,
+      });
+    }
     await this.#pool?.start();
     if (this.#definition.rpcMethods.length > 0) await this.#rpc.start();
     this.#subscribe();

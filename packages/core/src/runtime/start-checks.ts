@@ -14,8 +14,9 @@ export interface LinkWork {
 }
 
 /**
- * Refuses a link that would idle for ever: nothing to read, no source, no RPC method. A link with
- * only `@Rpc()` methods (and maybe a `@Transform()` it feeds through `ctx.addInput`) is a service.
+ * Refuses a link that would idle for ever: nothing to read, no source, no RPC method (see
+ * `StartOptions.refuseIdle`). A link with only `@Rpc()` methods (and maybe a `@Transform()` it
+ * feeds through `ctx.addInput`) is a service.
  * @throws CatenaeError `CATENAE_BAD_LINK` saying what to add.
  */
 export function checkHasWork(linkName: string, work: LinkWork): void {
