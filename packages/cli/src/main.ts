@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dashboardCommand } from './dashboard/dashboard-command.js';
+import { ExitCode, exitCodeOf } from '@catenae/core';
 import { graphCommand } from './graph/graph-command.js';
 import { kafkaCommand } from './kafka-command.js';
 import { RUN_FLAGS } from './flags.js';
-import { reportError } from './report-error.js';
+import { reportError, reportStyleOf } from './report-error.js';
 import { runCommand } from './run-command.js';
 
 const USAGE = `Usage:
   catenae run <link files...> [flags] [-- arguments for the links]
-  catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092)
+  catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092; catenae kafka --help)
   catenae graph <link files...> [-i a,b] [-o t] [--out graph.svg] [--format mermaid|svg]
                                         draw the topology (-i/-o after a file apply to its link)
   catenae dashboard -k host:port [--port 8080] [--host 127.0.0.1] [--allow-rpc] [--forget-after S]
@@ -21,7 +22,10 @@ Flags of catenae run (each also CATENAE_<FLAG> in the environment):
 ${RUN_FLAGS.map((flag) => `  ${(flag.alias ? `-${flag.alias}, ` : '    ') + `--${flag.name}`}`.padEnd(30) + flag.describe).join('\n')}
 `;
 
-/** Runs the `catenae` command and resolves with its exit code; errors are printed as one line. */
+/**
+ * Runs the `catenae` command and resolves with its exit code (`ExitCode`: 0 only when it did what
+ * it was asked, else one code per class of failure); errors are printed as one line.
+ */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -45,14 +49,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case '--help':
       case '-h':
       case 'help':
-        return usage(command === undefined ? 1 : 0);
+        return usage(command === undefined ? ExitCode.Usage : 0);
       default:
         process.stderr.write(`catenae: unknown command "${command}": expected run, kafka, graph or dashboard\n`);
-        return 2;
+        return ExitCode.Usage;
     }
   } catch (err) {
-    reportError(err, env.CATENAE_LOG_LEVEL === 'debug' || argv.includes('debug'));
-    return 1;
+    reportError(err, reportStyleOf(rest, env));
+    return exitCodeOf(err);
   }
 }
 

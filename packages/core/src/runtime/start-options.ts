@@ -78,4 +78,11 @@ export interface StartOptions {
    * milliseconds while it runs, and at start and stop; 0: never. Default 10000 on Kafka, 0 elsewhere.
    */
   announceIntervalMs?: number;
+  /**
+   * Refuse to start (`CATENAE_BAD_LINK`) a link that, once `setup` ran, has nothing to do: no input
+   * topic, no generator or `ctx.loop`, no `@Rpc()` method. `catenae run` sets it, as nothing
+   * outside the process could give such a link work; from code the handle can (`ctx.send`,
+   * `ctx.addInput`), so it is off by default.
+   */
+  refuseIdle?: boolean;
 }
