@@ -1,4 +1,5 @@
 import { CatenaeError, ErrorCode } from '@catenae/core';
+import { importOptional } from './import-optional.js';
 
 type KafkaPackage = typeof import('@catenae/kafka');
 
@@ -105,8 +106,6 @@ function parseClusterArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Clus
   return request;
 }
 
-async function loadKafka(): Promise<KafkaPackage> {
-  return import('@catenae/kafka').catch((err: Error) => {
-    throw new CatenaeError(ErrorCode.Broker, `catenae kafka needs @catenae/kafka: install it (${err.message.split('\n')[0]})`);
-  });
+function loadKafka(): Promise<KafkaPackage> {
+  return importOptional<KafkaPackage>('@catenae/kafka', 'catenae kafka');
 }

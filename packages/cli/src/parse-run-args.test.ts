@@ -72,3 +72,9 @@ test('--replication-factor (or CATENAE_REPLICATION_FACTOR) sets the replicas of 
   assert.equal((await parseRunArgs(['link.js'], {})).options.replicationFactor, undefined, 'absent: the cluster default');
   await assert.rejects(parseRunArgs(['link.js', '--replication-factor', 'all'], {}), { code: ErrorCode.BadFlag, message: '--replication-factor "all" is not a number' });
 });
+
+test('--announce-interval (or CATENAE_ANNOUNCE_INTERVAL) sets how often an instance announces itself; 0 turns it off', async () => {
+  assert.equal((await parseRunArgs(['link.js', '--announce-interval', '0'], {})).options.announceIntervalMs, 0);
+  assert.equal((await parseRunArgs(['link.js'], { CATENAE_ANNOUNCE_INTERVAL: '2000' })).options.announceIntervalMs, 2000);
+  assert.equal((await parseRunArgs(['link.js'], {})).options.announceIntervalMs, undefined);
+});

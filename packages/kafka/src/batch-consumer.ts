@@ -73,10 +73,14 @@ export class BatchConsumer {
       onRevoking: () => {
         this.#epoch++;
         this.#keepHeld();
+        for (const id of [...this.#skipTargets.keys()]) {
+          const [topic, partition] = id.split('\u0000') as [string, string];
+          if (!this.#assigned.has(topic, Number(partition))) this.#skipTargets.delete(id);
+        }
       },
     });
     const global = { ...options.config.global, rebalance_cb: this.#rebalance.callback } as Kafka.ConsumerGlobalConfig;
-    // Lag comes from librdkafka's statistics, asked for only when someone reads it (--metrics-port).
+    // Lag comes from librdkafka's statistics, asked for only when someone reads it (--metrics-port, announcements).
     if (kafkaConsumerLagChannel.hasSubscribers) global['statistics.interval.ms'] ??= LAG_STATISTICS_INTERVAL_MS;
     this.consumer = new Kafka.KafkaConsumer(global, options.config.topic as Kafka.ConsumerTopicConfig);
     this.#rebalance.attach(this.consumer);
@@ -141,6 +145,35 @@ export class BatchConsumer {
     if (list.length === 0 || this.#closed) return;
     this.#paused.deleteAll(list);
     this.#call(() => this.consumer.resume(list));
+  }
+
+  /**
+   * See `Transport.skipTo`. The partitions are paused (a restore holds them), so nothing of theirs
+   * was delivered: their position is the group's committed offset, and a seek moves it forward.
+   */
+  /** Where `skipTo` moved each owned partition, so a later call never moves it back. */
+  readonly #skipTargets = new Map<string, number>();
+
+  async skipTo(offsets: readonly PartitionOffset[], timeoutMs: number): Promise<void> {
+    const owned = offsets.filter((tp) => this.#assigned.has(tp.topic, tp.partition));
+    if (owned.length === 0 || this.#closed) return;
+    const committed = await new Promise<Kafka.TopicPartitionOffset[]>((resolve, reject) =>
+      this.consumer.committed(
+        owned.map(({ topic, partition }) => ({ topic, partition })),
+        timeoutMs,
+        (err, partitions) => (err ? reject(brokerError('cannot read the committed offsets', err)) : resolve(partitions)),
+      ),
+    );
+    for (const target of owned) {
+      const id = `${target.topic}\u0000${target.partition}`;
+      const at = Math.max(committed.find((c) => c.topic === target.topic && c.partition === target.partition)?.offset ?? -1, this.#skipTargets.get(id) ?? -1);
+      if (at >= target.offset) continue;
+      this.#skipTargets.set(id, target.offset);
+      await new Promise<void>((resolve, reject) =>
+        this.consumer.seek(target, timeoutMs, (err) => (err ? reject(brokerError(`cannot seek ${target.topic}[${target.partition}] to ${target.offset}`, err)) : resolve())),
+      );
+      this.#held = this.#held.filter((r) => r.topic !== target.topic || r.partition !== target.partition || r.offset >= target.offset);
+    }
   }
 
   /** See `Transport.commit`: settles on the broker's answer. */

@@ -155,6 +155,11 @@ export class KafkaTransport implements Transport {
     this.#consumer?.resume(partitions);
   }
 
+  /** See `Transport.skipTo`: seeks where the group's committed offset is below the given one. */
+  async skipTo(offsets: readonly PartitionOffset[]): Promise<void> {
+    await this.#consumer?.skipTo(offsets, this.#timeouts.commitTimeoutMs);
+  }
+
   /**
    * See `Transport.produce`: `onAcked` runs once, on a later turn, after the delivery reports of
    * every record, or with the first failure (`CATENAE_DELIVERY`).

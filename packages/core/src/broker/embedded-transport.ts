@@ -141,6 +141,13 @@ export class EmbeddedTransport implements Transport {
     this.#wake();
   }
 
+  async skipTo(offsets: readonly PartitionOffset[]): Promise<void> {
+    for (const { topic, partition, offset } of offsets) {
+      const cursor = this.#cursorOf(topic, partition);
+      if (cursor !== undefined && cursor.position < offset) cursor.position = Math.min(offset, cursor.log.endOffset);
+    }
+  }
+
   /** Transactions: records produced inside one are held back and appended by its commit, atomically. */
   readonly transactions: TransportTransactions | undefined;
   #transactionRecords: OutgoingRecord[] | undefined;

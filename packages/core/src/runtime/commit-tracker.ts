@@ -17,8 +17,12 @@ export class PartitionTracker {
   /** The next offset to read, as Kafka commits it; -1 until one offset finished. */
   committable = -1;
   #offsets: number[] = [];
+  /** Per fetched offset: 0 pending, 1 handled (its handler finished), 2 done (and acknowledged). */
   #done: number[] = [];
   #head = 0;
+  /** The first not handled, and the last handled, positions in `#offsets`. */
+  #handledHead = 0;
+  #lastHandled = -1;
   /** Sequence number of `#offsets[0]`. */
   #base = 0;
 
@@ -34,15 +38,40 @@ export class PartitionTracker {
     return this.#base + this.#offsets.length - 1;
   }
 
+  /** Marks a fetched offset handled: its handler finished (or it was dead-lettered), outputs may still be unacknowledged. */
+  markHandled(seq: number): void {
+    const done = this.#done;
+    const index = seq - this.#base;
+    if (index < 0 || index >= done.length || done[index] !== 0) return;
+    done[index] = 1;
+    if (index > this.#lastHandled) this.#lastHandled = index;
+    let head = this.#handledHead;
+    while (head < done.length && done[head] !== 0) head++;
+    this.#handledHead = head;
+  }
+
+  /**
+   * The offset before which every fetched electron was handled, or undefined when none was, or
+   * false when a later one was handled while an earlier one was not (out of order).
+   */
+  get handledPrefix(): number | undefined | false {
+    // Done implies handled, for offsets of links that mark only what is done.
+    let head = Math.max(this.#handledHead, this.#head);
+    const done = this.#done;
+    while (head < done.length && done[head] !== 0) head++;
+    if (this.#lastHandled >= head) return false;
+    return head === 0 ? undefined : this.#offsets[head - 1]! + 1;
+  }
+
   /** Marks a fetched offset finished (processed and its outputs acknowledged). */
   markDone(seq: number): void {
     const done = this.#done;
     const index = seq - this.#base;
     if (index < 0 || index >= done.length) return;
-    done[index] = 1;
+    done[index] = 2;
     let head = this.#head;
     if (index !== head) return;
-    while (head < done.length && done[head] === 1) head++;
+    while (head < done.length && done[head] === 2) head++;
     this.committable = this.#offsets[head - 1]! + 1;
     this.isDirty = true;
     this.#head = head;
@@ -52,6 +81,8 @@ export class PartitionTracker {
       done.splice(0, head);
       this.#base += head;
       this.#head = 0;
+      this.#handledHead = Math.max(this.#handledHead - head, 0);
+      this.#lastHandled = Math.max(this.#lastHandled - head, -1);
     }
   }
 
@@ -110,6 +141,21 @@ export class CommitTracker {
       }
     }
     this.#last = undefined;
+  }
+
+  /**
+   * Per input topic of `partition`, the offset before which every fetched electron was handled,
+   * or false when one was handled out of order (then no such offset is known).
+   */
+  handledOffsets(partition: number): Record<string, number> | false {
+    const offsets: Record<string, number> = {};
+    for (const tracker of this.#partitions.values()) {
+      if (tracker.partition !== partition || tracker.isRevoked) continue;
+      const prefix = tracker.handledPrefix;
+      if (prefix === false) return false;
+      if (prefix !== undefined) offsets[tracker.topic] = prefix;
+    }
+    return offsets;
   }
 
   /** Fetched electrons not finished yet, over all partitions. */

@@ -33,6 +33,14 @@ export class Emitter {
   /** Inputs finished while table changes were pending: released with the group that carries those changes. */
   #deferredTrackers: PartitionTracker[] = [];
   #deferredSeqs: number[] = [];
+  /**
+   * Table changes cut but not produced yet: each waits until every group produced before its cut
+   * is acknowledged, so a change on the broker implies the outputs of the electrons before it are.
+   */
+  readonly #held: { group: OutputGroup; after: number }[] = [];
+  /** Groups handed to the transport, and released (acknowledged in order), so far. */
+  #pushedCount = 0;
+  #releasedCount = 0;
 
   /**
    * @param onProgress called after acknowledged groups released their inputs.
@@ -70,10 +78,15 @@ export class Emitter {
    * and, while table changes are pending, the group carrying them too.
    */
   inputDone(tracker: PartitionTracker, seq: number): void {
-    if (this.#changes?.hasPending === true) {
-      this.#deferredTrackers.push(tracker);
-      this.#deferredSeqs.push(seq);
-      return;
+    const changes = this.#changes;
+    if (changes !== undefined) {
+      // Which inputs are handled is what a cut of table changes records.
+      tracker.markHandled(seq);
+      if (changes.hasPending) {
+        this.#deferredTrackers.push(tracker);
+        this.#deferredSeqs.push(seq);
+        return;
+      }
     }
     this.#current.trackers.push(tracker);
     this.#current.seqs.push(seq);
@@ -86,7 +99,7 @@ export class Emitter {
 
   /** Whether nothing is queued or waiting for an acknowledgement, table changes included. */
   get isIdle(): boolean {
-    return this.isQuiet && this.#changes?.hasPending !== true && this.#deferredSeqs.length === 0;
+    return this.isQuiet && this.#changes?.hasPending !== true && this.#deferredSeqs.length === 0 && this.#held.length === 0;
   }
 
   /** Whether no output is queued or waiting for an acknowledgement (table changes may be pending). */
@@ -112,10 +125,32 @@ export class Emitter {
    */
   flush(): void {
     const group = this.#current;
-    if (this.#deferredSeqs.length >= MAX_DEFERRED_INPUTS) this.#carryChanges(group);
-    if (group.isEmpty) return;
+    if (group.isEmpty) {
+      if (this.#deferredSeqs.length >= MAX_DEFERRED_INPUTS) this.flushAll();
+      return;
+    }
     this.#current = new OutputGroup();
+    this.#produce(group);
+    if (this.#deferredSeqs.length >= MAX_DEFERRED_INPUTS) this.flushAll();
+  }
+
+  /**
+   * Hands the current group to the transport, then cuts the pending table changes into a group of
+   * their own (their values now, with the inputs that made them), produced once every group before
+   * it is acknowledged.
+   */
+  flushAll(): void {
+    this.flush();
+    if (this.#changes?.hasPending !== true && this.#deferredSeqs.length === 0) return;
+    const changes = new OutputGroup();
+    this.#carryChanges(changes);
+    this.#held.push({ group: changes, after: this.#pushedCount });
+    this.#produceHeld();
+  }
+
+  #produce(group: OutputGroup): void {
     this.#unacked.push(group);
+    this.#pushedCount++;
     if (group.records.length === 0) {
       group.isAcked = true;
       this.#release();
@@ -125,10 +160,9 @@ export class Emitter {
     this.#transport.produce(group.records, (err) => this.#acked(group, err));
   }
 
-  /** Hands the current group to the transport with the pending table changes. */
-  flushAll(): void {
-    if (this.#changes?.hasPending === true || this.#deferredSeqs.length > 0) this.#carryChanges(this.#current);
-    this.flush();
+  #produceHeld(): void {
+    const held = this.#held;
+    while (held.length > 0 && this.#releasedCount >= held[0]!.after) this.#produce(held.shift()!.group);
   }
 
   #carryChanges(group: OutputGroup): void {
@@ -174,6 +208,7 @@ export class Emitter {
     let head = this.#unackedHead;
     while (head < unacked.length && unacked[head]!.isAcked) {
       const group = unacked[head++]!;
+      this.#releasedCount++;
       if (group.callbacks) for (const callback of group.callbacks) callback(group.error);
       if (group.error && !this.#hasFailed) {
         // Nothing of this group or after it may be committed: stop, so a restart replays it.
@@ -191,6 +226,7 @@ export class Emitter {
       head = 0;
     }
     this.#unackedHead = head;
+    if (this.#held.length > 0) this.#produceHeld();
     this.#onProgress();
     if (this.#releaseWaiters.length > 0) {
       const waiters = this.#releaseWaiters;

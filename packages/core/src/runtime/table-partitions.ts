@@ -79,6 +79,17 @@ export class TablePartitions {
     }
   }
 
+  /** Input the restored shards already reflect is skipped: it is not applied twice after a crash. */
+  async #skipApplied(held: readonly TopicPartition[]): Promise<void> {
+    const skips: { topic: string; partition: number; offset: number }[] = [];
+    for (const { topic, partition } of held) {
+      if (!this.#tables.holds(partition)) continue;
+      const offset = this.#tables.restoredOffsets(partition)?.[topic];
+      if (offset !== undefined) skips.push({ topic, partition, offset });
+    }
+    if (skips.length > 0) await this.#transport.skipTo(skips);
+  }
+
   /**
    * The group assigned `assignment` (the whole of it): partitions whose shards this instance does
    * not hold are paused until restored. A failed restore stops the link.
@@ -89,13 +100,16 @@ export class TablePartitions {
     if (fresh.size === 0) return;
     const held = assignment.filter((tp) => fresh.has(tp.partition));
     this.#gate.hold(RESTORE_REASON, held);
-    this.#tables.assign([...fresh], () => this.#transport.createReader()).then(
-      // Only what is restored now: a later assignment may hold some of them for its own restore.
-      () => this.#gate.release(RESTORE_REASON, held.filter((tp) => this.#tables.holds(tp.partition))),
-      (err: unknown) => {
-        const error = isCatenaeError(err) ? err : new CatenaeError(ErrorCode.State, `link ${this.#linkName}: restoring its tables failed: ${errorMessage(err)}`, { cause: err });
-        this.#onFatal(error);
-      },
-    );
+    this.#tables
+      .assign([...fresh], () => this.#transport.createReader())
+      .then(() => this.#skipApplied(held))
+      .then(
+        // Only what is restored now: a later assignment may hold some of them for its own restore.
+        () => this.#gate.release(RESTORE_REASON, held.filter((tp) => this.#tables.holds(tp.partition))),
+        (err: unknown) => {
+          const error = isCatenaeError(err) ? err : new CatenaeError(ErrorCode.State, `link ${this.#linkName}: restoring its tables failed: ${errorMessage(err)}`, { cause: err });
+          this.#onFatal(error);
+        },
+      );
   }
 }

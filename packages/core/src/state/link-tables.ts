@@ -1,7 +1,6 @@
 import type { Logger } from 'winston';
-import { CatenaeError, ErrorCode } from '../errors.js';
 import type { Electron } from '../electron.js';
-import { restoreChannel, tableSizesChannel } from '../diagnostics.js';
+import { tableSizesChannel } from '../diagnostics.js';
 import { partitionForKey } from '../partition/murmur2.js';
 import type { Codec } from '../codec/codec.js';
 import type { TableSpec } from '../registry/link-definition.js';
@@ -9,23 +8,17 @@ import type { OutputGroup } from '../runtime/output-group.js';
 import type { TopicSpec } from '../transport/records.js';
 import type { PartitionReader } from '../transport/transport.js';
 import type { TableKey } from './keyed-table.js';
-import { restoreShards, RestoreCancelled, type ShardToRestore } from './restore-shards.js';
-import { MemoryShard, type Shard } from './shard.js';
+import type { Shard } from './shard.js';
 import { ShardedTable, type TableHost } from './sharded-table.js';
 import type { StateStoreFactory } from './state-store.js';
-import { StoredShard } from './stored-shard.js';
 import { changelogTopic, TableCodec } from './table-codec.js';
 import { partitionBytesOf } from './table-key.js';
+import { ShardLifecycle } from './shard-lifecycle.js';
+import { ChangeCuts } from './change-cuts.js';
 import { publishWrites, undoWrites, WriteScopes, type AsyncScope } from './write-scopes.js';
 import { WindowEntryCodec, type TimeWindow } from './window-entry.js';
 import { resolveWindowSpec } from './window-spec.js';
 import { WindowedShardedTable, type WindowHost } from './windowed-table.js';
-
-// Compaction may drop a tombstone this long after the deletion (Kafka's delete.retention.ms
-// default): a local store older than that could keep a key deleted since, so it is rebuilt.
-const STALE_STORE_MS = 24 * 60 * 60 * 1000;
-const LOCK_TIMEOUT_MS = 30_000;
-const PROGRESS_EVERY_MS = 5000;
 
 /** A handler as the tables see it: whether it is an `async` function (or async generator). */
 export interface ScopedHandler {
@@ -56,16 +49,19 @@ export interface LinkTablesOptions {
   onWindowClosed: (table: string, key: TableKey, window: TimeWindow, value: unknown) => void;
   /** An electron fell only in closed windows of these windowed tables. */
   onLate: (electron: Electron, tables: readonly string[]) => void;
+  /**
+   * Per input topic of a partition, the offset before which every electron was handled (false
+   * when one was handled out of order). Absent in exactly-once, where transactions keep the
+   * changelogs and the input offsets together.
+   */
+  handledOffsets?: (partition: number) => Record<string, number> | false;
 }
 
-type PartitionState = 'restoring' | 'active' | 'closing';
-
 /**
- * The tables of one link instance and their shards' lifecycle: shards are restored from the
- * changelogs before their partition's first electron, written through write scopes that tie
- * each change to the electron that made it, emitted to the changelogs with the electron's
- * outputs (coalesced per key between two flushes), and on revoke flushed and kept aside in case
- * the same partitions come back (a catch-up from the changelog then replaces a full restore).
+ * The tables of one link instance: written through write scopes that tie each change to the
+ * electron that made it (undone if its handler throws, published when it returns), cut into
+ * changelog records for the emitter ({@link ChangeCuts}), and their shards following the
+ * partitions ({@link ShardLifecycle}).
  */
 export class LinkTables implements TableHost, WindowHost {
   /** Every table's shards, keyed and windowed alike (a windowed table's raw table keyed by window). */
@@ -75,20 +71,13 @@ export class LinkTables implements TableHost, WindowHost {
   readonly #windowed: WindowedShardedTable[] = [];
   readonly #options: LinkTablesOptions;
   readonly #scopes: WriteScopes;
-  readonly #state = new Map<number, PartitionState>();
-  /** Shards of revoked partitions, by partition, in table order: reused if the partition comes back. */
-  readonly #suspended = new Map<number, Shard[]>();
+  readonly #shards: ShardLifecycle;
+  readonly #cuts: ChangeCuts;
   /** Asynchronous handlers running, per partition: a revoke waits for them. */
   readonly #running = new Map<number, number>();
   #quietWaiters: (() => void)[] = [];
   #partitions = 0;
   #hasPending = false;
-  #lifecycle: Promise<void> = Promise.resolve();
-  #lifecycleSteps = 0;
-  #isRestoring = false;
-  #cancelRestore = false;
-  /** Partitions assigned and not revoked since. */
-  readonly #wanted = new Set<number>();
 
   constructor(options: LinkTablesOptions) {
     this.#options = options;
@@ -105,6 +94,9 @@ export class LinkTables implements TableHost, WindowHost {
       return raw;
     });
     this.byName = byName;
+    const { store, group, link, uid, logger, isTransactional, handledOffsets } = options;
+    this.#shards = new ShardLifecycle({ tables: this.tables, windowed: this.#windowed, store, group, link, uid, logger, onActivated: () => this.publishSizes() });
+    this.#cuts = new ChangeCuts({ tables: this.tables, windowed: this.#windowed, isTransactional, handledOffsets });
   }
 
   /** The windowed tables. */
@@ -308,10 +300,7 @@ export class LinkTables implements TableHost, WindowHost {
   }
 
   describeMissing(partition: number): string {
-    if (partition < 0) return 'but the input partitions are not known yet (tables are usable once the link runs)';
-    const state = this.#state.get(partition);
-    if (state === 'restoring') return 'which this instance is still restoring';
-    return `which this instance does not hold${this.#wanted.size > 0 ? ` (it holds ${[...this.#wanted].sort((a, b) => a - b).join(', ')})` : ''}: call the owner by key, ctx.rpc.call({ link, key }, ...)`;
+    return this.#shards.describeMissing(partition);
   }
 
   // --- the emitter's change source ---
@@ -329,114 +318,37 @@ export class LinkTables implements TableHost, WindowHost {
   emitTo(group: OutputGroup): void {
     if (!this.#hasPending) return;
     this.#hasPending = false;
-    const marksDurable = !this.#options.isTransactional;
-    for (const table of this.tables) {
-      for (const shard of table.shards) {
-        if (shard === undefined || shard.pending.size === 0) continue;
-        for (const key of shard.pending) {
-          const record = table.changeRecord(shard, key);
-          group.records.push(record);
-          shard.emitted(key, record.value, shard.produced++);
-        }
-        shard.pending.clear();
-        if (marksDurable) (group.marks ??= []).push(shard, shard.produced);
-      }
-    }
+    this.#cuts.cut(group);
+  }
+
+  /** See ChangeCuts.restoredOffsets. */
+  restoredOffsets(partition: number): Record<string, number> | undefined {
+    return this.#cuts.restoredOffsets(partition);
   }
 
   /** The broker acknowledged a group: its changelog records are durable. */
   acknowledged(marks: readonly unknown[]): void {
-    for (let i = 0; i < marks.length; i += 2) {
-      const shard = marks[i] as Shard;
-      const produced = marks[i + 1] as number;
-      if (produced > shard.durable) shard.durable = produced;
-    }
+    this.#cuts.acknowledged(marks);
   }
 
   /** Exactly-once: a transaction committed, so every change produced so far is durable. */
   committed(): void {
-    for (const table of this.tables) for (const shard of table.shards) if (shard !== undefined) shard.durable = shard.produced;
+    this.#cuts.committed();
   }
 
   // --- partitions coming and going ---
 
   /** Whether the tables hold (restored) shard `partition`. */
   holds(partition: number): boolean {
-    return this.#state.get(partition) === 'active';
+    return this.#shards.holds(partition);
   }
 
   /**
-   * Restores the shards of newly assigned partitions (catching up kept ones from where they
-   * stopped) and resolves once each is usable, or was revoked meanwhile. Shards kept from a
-   * revoke whose partitions did not come back are closed.
-   * @throws CatenaeError when a store cannot be opened or the changelog cannot be read.
+   * Restores the shards of newly assigned partitions and resolves once each is usable, or was
+   * revoked meanwhile. @throws CatenaeError when a store cannot be opened or a changelog read.
    */
   assign(partitions: readonly number[], reader: () => PartitionReader): Promise<void> {
-    for (const p of partitions) this.#wanted.add(p);
-    return this.#queue(() => this.#assign(partitions, reader));
-  }
-
-  async #assign(partitions: readonly number[], reader: () => PartitionReader): Promise<void> {
-    for (const [p, shards] of [...this.#suspended]) {
-      if (this.#wanted.has(p)) continue;
-      this.#suspended.delete(p);
-      await closeShards(shards);
-    }
-    const fresh = partitions.filter((p) => this.#wanted.has(p) && this.#state.get(p) === undefined);
-    if (fresh.length === 0) return;
-    for (const p of fresh) this.#state.set(p, 'restoring');
-    const targets: ShardToRestore[] = [];
-    // From before the stores are opened (a lock may be waited for) until usable: not ready.
-    let read = 0;
-    let total = 0;
-    this.#publishRestore('started', fresh, 0, 0);
-    try {
-      for (const p of fresh) {
-        const kept = this.#suspended.get(p);
-        this.#suspended.delete(p);
-        for (let t = 0; t < this.tables.length; t++) {
-          const table = this.tables[t]!;
-          const shard = kept?.[t] ?? (await this.#openShard(table, p));
-          targets.push({ table, shard, from: kept !== undefined ? shard.position : await this.#startOf(table, shard) });
-        }
-      }
-      await this.#restore(targets, reader, (records, of) => {
-        read = records;
-        total = of;
-        this.#publishRestore('progress', fresh, records, of);
-      });
-    } catch (err) {
-      this.#publishRestore('done', fresh, read, total);
-      for (const p of fresh) this.#state.delete(p);
-      await closeShards(targets.map((target) => target.shard));
-      if (!(err instanceof RestoreCancelled)) throw err;
-      // Revoked during the restore: the partitions still assigned start over.
-      const still = fresh.filter((p) => this.#wanted.has(p));
-      if (still.length > 0) await this.#assign(still, reader);
-      return;
-    }
-    for (const { table, shard } of targets) table.shards[shard.partition] = shard;
-    for (const windowed of this.#windowed) for (const p of fresh) windowed.activate(windowed.raw.shards[p]!);
-    for (const p of fresh) this.#state.set(p, 'active');
-    this.#publishRestore('done', fresh, read, total);
-    this.publishSizes();
-  }
-
-  #publishRestore(phase: 'started' | 'progress' | 'done', partitions: readonly number[], records: number, total: number): void {
-    if (restoreChannel.hasSubscribers) restoreChannel.publish({ link: this.#options.link, uid: this.#options.uid, phase, partitions, records, total });
-  }
-
-  async #restore(targets: ShardToRestore[], reader: () => PartitionReader, onProgress: (records: number, total: number) => void): Promise<void> {
-    const open = reader();
-    this.#isRestoring = true;
-    this.#cancelRestore = false;
-    try {
-      const { logger } = this.#options;
-      await restoreShards(open, targets, { logger, onProgress, progressEveryMs: PROGRESS_EVERY_MS, isCancelled: () => this.#cancelRestore });
-    } finally {
-      this.#isRestoring = false;
-      await open.close();
-    }
+    return this.#shards.assign(partitions, reader);
   }
 
   /**
@@ -444,11 +356,7 @@ export class LinkTables implements TableHost, WindowHost {
    * restore of them stops. Resolves once their asynchronous handlers finished.
    */
   quiesce(partitions: readonly number[]): Promise<void> {
-    for (const p of partitions) {
-      this.#wanted.delete(p);
-      if (this.#state.get(p) === 'active') this.#state.set(p, 'closing');
-    }
-    if (this.#isRestoring) this.#cancelRestore = true;
+    this.#shards.revoking(partitions);
     return new Promise((resolve) => {
       const check = (): void => {
         if (partitions.some((p) => this.#running.has(p))) this.#quietWaiters.push(check);
@@ -458,100 +366,31 @@ export class LinkTables implements TableHost, WindowHost {
     });
   }
 
-  /**
-   * Gives the partitions' shards up once their changes were emitted, acknowledged and committed:
-   * flushed to the local store, and kept aside when `isClean` (every change durable), else closed.
-   */
+  /** Gives the partitions' shards up (see ShardLifecycle.release). */
   release(partitions: readonly number[], isClean: boolean): Promise<void> {
-    return this.#queue(async () => {
-      for (const p of partitions) {
-        if (this.#state.get(p) === 'restoring') continue;
-        this.#state.delete(p);
-        for (const windowed of this.#windowed) windowed.deactivate(p);
-        const shards: Shard[] = [];
-        for (const table of this.tables) {
-          const shard = table.shards[p];
-          table.shards[p] = undefined;
-          if (shard !== undefined) shards.push(shard);
-        }
-        if (shards.length === 0) continue;
-        await Promise.all(shards.map((shard) => shard.flush()));
-        const isSettled = isClean && shards.length === this.tables.length && shards.every((shard) => shard.durable === shard.produced && shard.pending.size === 0);
-        if (isSettled) this.#suspended.set(p, shards);
-        else await closeShards(shards);
-      }
-    });
+    return this.#shards.release(partitions, isClean);
   }
 
   /** Writes what is durable to the local stores (a no-op in memory). */
-  async flushStores(): Promise<void> {
-    const flushes: Promise<void>[] = [];
-    for (const table of this.tables) for (const shard of table.shards) if (shard !== undefined) flushes.push(shard.flush());
-    await Promise.all(flushes);
+  flushStores(): Promise<void> {
+    return this.#shards.flushStores();
   }
 
   /** Flushes and closes every shard: the link stops. */
   close(): Promise<void> {
-    this.#wanted.clear();
-    if (this.#isRestoring) this.#cancelRestore = true;
-    return this.#queue(async () => {
-      const shards: Shard[] = [];
-      for (const table of this.tables) {
-        for (let p = 0; p < table.shards.length; p++) {
-          const shard = table.shards[p];
-          if (shard !== undefined) shards.push(shard);
-          table.shards[p] = undefined;
-        }
-      }
-      for (const kept of this.#suspended.values()) shards.push(...kept);
-      this.#suspended.clear();
-      this.#state.clear();
-      await Promise.all(shards.map((shard) => shard.flush()));
-      await closeShards(shards);
-    });
+    return this.#shards.close();
   }
 
   /** Publishes the tables' sizes on the `table-sizes` diagnostics channel, if someone listens. */
   publishSizes(): void {
     if (!tableSizesChannel.hasSubscribers) return;
     const sizes: Record<string, number> = {};
-    for (const table of this.tables) sizes[table.name] = table.size;
+    for (const table of Object.values(this.byName)) sizes[table.name] = table.size;
     tableSizesChannel.publish({ link: this.#options.link, uid: this.#options.uid, sizes });
   }
 
   /** Whether shards are being restored or handed back. */
   get isBusy(): boolean {
-    return this.#lifecycleSteps > 0;
+    return this.#shards.isBusy;
   }
-
-  #queue(step: () => Promise<void>): Promise<void> {
-    this.#lifecycleSteps++;
-    const run = this.#lifecycle.then(step).finally(() => this.#lifecycleSteps--);
-    this.#lifecycle = run.catch(() => undefined);
-    return run;
-  }
-
-  async #openShard(table: ShardedTable, partition: number): Promise<Shard> {
-    const { store, group, logger } = this.#options;
-    const decode = (bytes: Buffer): unknown => table.codec.decode(bytes);
-    if (store === undefined) return new MemoryShard(partition, decode);
-    const opened = await store.open({ group, table: table.name, partition }, { logger, lockTimeoutMs: LOCK_TIMEOUT_MS });
-    return new StoredShard(partition, opened, decode);
-  }
-
-  async #startOf(table: ShardedTable, shard: Shard): Promise<number> {
-    if (!(shard instanceof StoredShard)) return 0;
-    const at = shard.checkpointAt;
-    if (shard.checkpoint > 0 && at !== undefined && Date.now() - at > STALE_STORE_MS) {
-      this.#options.logger.warn(`table ${table.name} shard ${shard.partition}: the local store was last written ${new Date(at).toISOString()}, longer ago than compaction keeps deletions; rebuilding it from the changelog`);
-      await shard.clear();
-    }
-    return shard.checkpoint;
-  }
-}
-
-async function closeShards(shards: readonly Shard[]): Promise<void> {
-  const results = await Promise.allSettled(shards.map((shard) => shard.close()));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed !== undefined) throw new CatenaeError(ErrorCode.State, `cannot close a table shard: ${(failed.reason as Error).message}`, { cause: failed.reason });
 }

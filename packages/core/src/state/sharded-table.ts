@@ -4,7 +4,7 @@ import type { OutgoingRecord } from '../transport/records.js';
 import type { KeyedTable, TableKey } from './keyed-table.js';
 import type { Shard } from './shard.js';
 import type { MessageHeader } from '../transport/records.js';
-import { checkTableKey, encodeTableKey } from './table-key.js';
+import { checkTableKey, encodeTableKey, isReservedKey, reservedEntriesOf } from './table-key.js';
 import type { WriteOwner } from './write-scopes.js';
 
 /** How a table's values become changelog bytes: a {@link TableCodec}, or a windowed table's entry codec. */
@@ -87,7 +87,10 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
   }
 
   *entries(): IterableIterator<[TableKey, unknown]> {
-    for (const shard of this.shards) if (shard !== undefined) yield* shard.entries();
+    for (const shard of this.shards) {
+      if (shard === undefined) continue;
+      for (const entry of shard.entries()) if (!isReservedKey(entry[0])) yield entry;
+    }
   }
 
   *keys(): IterableIterator<TableKey> {
@@ -104,7 +107,7 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
 
   get size(): number {
     let size = 0;
-    for (const shard of this.shards) if (shard !== undefined) size += shard.size;
+    for (const shard of this.shards) if (shard !== undefined) size += shard.size - reservedEntriesOf(shard);
     return size;
   }
 

@@ -5,9 +5,31 @@ import type { TableKey } from './keyed-table.js';
 // and the key "5" stay two keys after compaction.
 const NUMBER_MARK = 0xff;
 
-/** @throws CatenaeError `CATENAE_ENCODE` unless `key` is a string or a finite number. */
+/** Keys of the runtime's own entries in a shard start with NUL; a table refuses them from users. */
+export const RESERVED_KEY_PREFIX = '\u0000';
+/** The input offsets a shard's changelog reflects (see LinkTables.emitTo). */
+export const OFFSETS_KEY = '\u0000offsets';
+/** A windowed table's stream time in a shard. */
+export const STREAM_TIME_KEY = '\u0000stream-time';
+const RESERVED_KEYS = [OFFSETS_KEY, STREAM_TIME_KEY];
+
+/** How many of the runtime's own entries a shard holds. */
+export function reservedEntriesOf(shard: { has(key: TableKey): boolean }): number {
+  let n = 0;
+  for (const key of RESERVED_KEYS) if (shard.has(key)) n++;
+  return n;
+}
+
+/** Whether `key` is one of the runtime's own entries. */
+export function isReservedKey(key: TableKey): boolean {
+  return typeof key === 'string' && key.startsWith(RESERVED_KEY_PREFIX);
+}
+
+/** @throws CatenaeError `CATENAE_ENCODE` unless `key` is a string (not starting with NUL) or a finite number. */
 export function checkTableKey(table: string, key: unknown): asserts key is TableKey {
-  if (typeof key === 'string' || (typeof key === 'number' && Number.isFinite(key))) return;
+  if (typeof key === 'string' && !key.startsWith(RESERVED_KEY_PREFIX)) return;
+  if (typeof key === 'number' && Number.isFinite(key)) return;
+  if (typeof key === 'string') throw new CatenaeError(ErrorCode.Encode, `table ${table}: keys starting with NUL (\\u0000) are the runtime's own`);
   throw new CatenaeError(ErrorCode.Encode, `table ${table}: a key must be a string or a finite number, got ${describe(key)}`);
 }
 

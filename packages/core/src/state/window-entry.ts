@@ -17,8 +17,7 @@ export interface WindowEntry {
   closed: boolean;
 }
 
-/** The shard key under which a windowed table keeps its partition's stream time. */
-export const STREAM_TIME_KEY = '\u0001stream-time';
+export { STREAM_TIME_KEY } from './table-key.js';
 
 const START_DIGITS = 16;
 const MAX_TIME = 10 ** START_DIGITS;
@@ -32,9 +31,9 @@ export function windowKeyOf(key: TableKey, start: number): string {
   return `${tag}${key}\u0000${String(start).padStart(START_DIGITS, '0')}`;
 }
 
-/** The key and window start of a window's shard key, or undefined for the stream-time key. */
+/** The key and window start of a window's shard key, or undefined for the runtime's own entries. */
 export function parseWindowKey(windowKey: string): { key: TableKey; start: number } | undefined {
-  if (windowKey === STREAM_TIME_KEY) return undefined;
+  if (windowKey.startsWith('\u0000')) return undefined;
   const nul = windowKey.lastIndexOf('\u0000');
   const text = windowKey.slice(1, nul);
   return { key: windowKey[0] === 'n' ? Number(text) : text, start: Number(windowKey.slice(nul + 1)) };

@@ -280,6 +280,22 @@ export function describeTransportContract(
       }
     });
 
+    test('skipTo moves a paused partition past records it must not deliver, never back', async (h) => {
+      const topic = h.name('skip');
+      const producer = await h.open();
+      await producer.ensureTopics([{ topic, partitions: 1 }]);
+      await h.produce(producer, Array.from({ length: 10 }, (_, i) => record(topic, null, `${i}`, { partition: 0 })));
+      const member = await h.member('skip', [topic], { partitions: 1 });
+      member.onAssignedCheck = (partitions) => member.transport.pause(partitions);
+      await h.pump([member], () => member.owned.length === 1, 'the partition assigned');
+      await member.transport.skipTo([{ topic, partition: 0, offset: 6 }]);
+      await member.transport.skipTo([{ topic, partition: 0, offset: 3 }]);
+      member.transport.resume([{ topic, partition: 0 }]);
+      await h.pump([member], () => member.received.length >= 4, 'the records from offset 6');
+      await h.fetchAll([member]);
+      assert.deepEqual(member.received.map((r) => r.offset), [6, 7, 8, 9]);
+    });
+
     test('close is idempotent and later calls fail with CATENAE_CLOSED', async (h) => {
       const topic = h.name('close');
       const m = await h.member('close', [topic], { partitions: 1 });

@@ -90,6 +90,12 @@ export interface Transport {
   /** Fetches from these partitions again. */
   resume(partitions: readonly TopicPartition[]): void;
   /**
+   * Moves the fetch position of these owned partitions forward to the given offsets where it is
+   * behind them (a table's restore knows its input below them is already applied); records below
+   * are not delivered. Partitions this member does not own, or is past, are left alone.
+   */
+  skipTo(offsets: readonly PartitionOffset[]): Promise<void>;
+  /**
    * Queues the records for the broker. `onAcked` runs once, after the broker acknowledged every
    * one of them, or with the first error; records are acknowledged in the order of the calls per
    * partition.
@@ -109,5 +115,7 @@ export interface Transport {
 export interface TransportFactory {
   /** A short name for logs: `kafka`, `embedded`. */
   readonly kind: string;
+  /** Where its clients connect (Kafka's bootstrap servers), for logs; absent in process. */
+  readonly address?: string;
   create(options: TransportOptions): Transport;
 }
