@@ -35,9 +35,9 @@ describe('examples/log-analyzer on Kafka', { timeout: 180_000 }, () => {
     const expected = sortSummaries(summarizeDirectly(sample));
     const last = Math.max(...sample.map((log) => log.time));
     const ofSample = (records: { value: string }[]) => records.map((r) => JSON.parse(r.value) as UserSummary).filter((s) => Date.parse(s.from) <= last);
-    const records = await readTopic(summaries, (r) => ofSample(r).length >= expected.length, 3000, 120_000);
+    const records = await readTopic(summaries, (r) => ofSample(r).length >= expected.length, { idleMs: 3000, timeoutMs: 120_000 });
     assert.deepEqual(sortSummaries(ofSample(records)), expected);
-    const late = await readTopic(`${logs}.late`, (r) => r.length >= 5, 1000, 30_000);
+    const late = await readTopic(`${logs}.late`, (r) => r.length >= 5, { idleMs: 1000, timeoutMs: 30_000 });
     assert.equal(late.length, 5, 'the five late logs, and nothing else');
   });
 });

@@ -32,7 +32,7 @@ describe('the broker stopped and restarted mid-stream, on the real broker', { ti
       const args = ['-i', input, '-o', output, '-g', uniqueTopic('outage_group'), '--uid', uniqueTopic('relay'), '--log-level', 'warn', ...flags];
       let relay = processes.run('relay', args);
       // A live stream: the source keeps producing through the outage (librdkafka queues and retries).
-      const producing = produceKeyed(input, ELECTRONS, KEYS, PER_SECOND);
+      const producing = produceKeyed(input, ELECTRONS, KEYS, { perSecond: PER_SECOND });
       await until(async () => (await writtenCount(output, 4)) >= ELECTRONS / 6, 'a sixth of the electrons at the sink');
       let [stopMs, startMs] = [0, 0];
       try {
@@ -62,7 +62,7 @@ describe('the broker stopped and restarted mid-stream, on the real broker', { ti
           restarts.push(why);
           relay = processes.run('relay', args);
         }
-        records = await readTopic(output, (r) => distinct(r) >= ELECTRONS, 3000, 30_000);
+        records = await readTopic(output, (r) => distinct(r) >= ELECTRONS, { idleMs: 3000, timeoutMs: 30_000 });
         return distinct(records) >= ELECTRONS;
       }, 'every electron at the sink', 180_000).catch((err: Error) => {
         throw new Error(`${err.message}: ${distinct(records)} of ${ELECTRONS}; the relay's last lines:\n${relay.stderr.slice(-10).join('\n')}`);

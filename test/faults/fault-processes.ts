@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { CatenaeProcess } from '../support/catenae-process.js';
+import { CatenaeProcess, KAFKA } from '../support/catenae-process.js';
 
 /**
  * The `catenae run` processes of one fault test file, started from test/faults/fixtures; any
@@ -10,8 +10,11 @@ import { CatenaeProcess } from '../support/catenae-process.js';
  */
 export class FaultProcesses {
   readonly #running: (CatenaeProcess & { fixture: string })[] = [];
+  readonly #kafka: string;
 
-  constructor() {
+  /** @param kafka the bootstrap servers the processes get as `-k` (default `KAFKA_BOOTSTRAP`). */
+  constructor(kafka = KAFKA) {
+    this.#kafka = kafka;
     after(() => {
       for (const run of this.#running) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
       const dir = process.env.FAULT_LOGS;
@@ -21,9 +24,9 @@ export class FaultProcesses {
     });
   }
 
-  /** `catenae run fixtures/<fixture> -k KAFKA ...args`. */
+  /** `catenae run fixtures/<fixture> -k <kafka> ...args`. */
   run(fixture: string, args: string[], env?: NodeJS.ProcessEnv): CatenaeProcess {
-    const run = CatenaeProcess.run(fixture, args, env, 'faults');
+    const run = CatenaeProcess.run(fixture, args, env, 'faults', this.#kafka);
     this.#running.push(Object.assign(run, { fixture }));
     return run;
   }

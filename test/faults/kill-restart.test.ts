@@ -32,7 +32,7 @@ async function killAndRestart(mode: string, flags: string[]) {
   first.child.kill('SIGKILL');
   await first.exited;
   const second = relay(['-i', input, '-o', output, '-g', group, ...flags]);
-  const records = await readTopic(output, (r) => new Set(r.map((x) => x.value)).size >= ELECTRONS, 3000, 300_000);
+  const records = await readTopic(output, (r) => new Set(r.map((x) => x.value)).size >= ELECTRONS, { idleMs: 3000, timeoutMs: 300_000 });
   assert.equal(await second.stop(), 0);
   const result = audit(ELECTRONS, KEYS, records);
   recordFigure('kill -9 of a middle link, then a restart', mode, `${ELECTRONS} keyed electrons: lost ${result.lost}, duplicated ${result.duplicated}, keys out of order ${result.keysOutOfOrder}`);

@@ -46,7 +46,7 @@ describe('a poison electron, on the real broker', { timeout: 180_000 }, () => {
       const source = (await consumePlain(input, ELECTRONS + 1)).find((r) => r.value.toString() === 'poison');
       assert.equal(headers.get('catenae-source-partition'), String(source?.partition));
       assert.equal(headers.get('catenae-source-offset'), '0');
-      const records = await readTopic(output, (r) => r.length >= ELECTRONS, 2000, 120_000);
+      const records = await readTopic(output, (r) => r.length >= ELECTRONS, { idleMs: 2000, timeoutMs: 120_000 });
       assert.equal(await relay.stop(), 0);
       assert.ok(!records.some((r) => r.value === 'poison'), 'the poison is not emitted');
       const deadLetters = (await consumePlain(`${input}.dlq`, 2, 2000)).length;

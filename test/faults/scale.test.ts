@@ -26,7 +26,7 @@ describe('scaling a middle link 1 -> 3 -> 1 instances mid-stream, on the real br
       await createTopic(output, PARTITIONS);
       const args = ['-i', input, '-o', output, '-g', uniqueTopic('scale_group'), '--log-level', 'info', ...flags];
       const first = processes.run('relay', args);
-      const producing = produceKeyed(input, ELECTRONS, KEYS, PER_SECOND);
+      const producing = produceKeyed(input, ELECTRONS, KEYS, { perSecond: PER_SECOND });
       await until(async () => (await writtenCount(output, PARTITIONS)) >= ELECTRONS / 6, 'a sixth of the electrons at the sink');
       const joined = [processes.run('relay', args), processes.run('relay', args)];
       await Promise.all(joined.map((instance) => assigned(instance, input)));
@@ -37,7 +37,7 @@ describe('scaling a middle link 1 -> 3 -> 1 instances mid-stream, on the real br
       assert.deepEqual(exits, [0, 0], 'the leaving instances drained and exited cleanly');
       const atScaleDown = await writtenCount(output, PARTITIONS);
       await producing;
-      const records = await readTopic(output, (r) => new Set(r.map((x) => x.value)).size >= ELECTRONS, 3000, 180_000);
+      const records = await readTopic(output, (r) => new Set(r.map((x) => x.value)).size >= ELECTRONS, { idleMs: 3000, timeoutMs: 180_000 });
       assert.equal(first.child.exitCode, null, 'the first instance kept running');
       assert.equal(await first.stop(), 0);
       const result = audit(ELECTRONS, KEYS, records);

@@ -67,7 +67,7 @@ describe('a counting link with a table, on the real broker', { timeout: 600_000 
       await first.exited;
       const changelog = await writtenCount(`${args[5]}.counts.changelog`, PARTITIONS);
       const second = counter(args);
-      const records = await readTopic(output, settled(ELECTRONS / KEYS), 3000, 300_000);
+      const records = await readTopic(output, settled(ELECTRONS / KEYS), { idleMs: 3000, timeoutMs: 300_000 });
       assert.equal(await second.stop(), 0);
       const counts = countsAt(records, ELECTRONS / KEYS);
       const replayed = restoredRecords(second);
@@ -98,7 +98,7 @@ describe('a counting link with a table, on the real broker', { timeout: 600_000 
       // Each instance its own state directory, as on three machines.
       const args = (n: number) => ['-i', input, '-o', output, '-g', group, '--state-dir', join(stateRoot, `scale-${mode}-${n}`), ...flags];
       const first = counter(args(0));
-      const producing = produceKeyed(input, electrons, KEYS, perSecond);
+      const producing = produceKeyed(input, electrons, KEYS, { perSecond });
       await until(async () => (await writtenCount(output, 6)) >= electrons / 6, 'a sixth of the counts at the sink');
       const joined = [counter(args(1)), counter(args(2))];
       await Promise.all(joined.map((instance) => instance.waitFor((line) => line.includes('assigned') && line.includes(`${input}[`), 60_000, 'an assignment')));
@@ -106,7 +106,7 @@ describe('a counting link with a table, on the real broker', { timeout: 600_000 
       await until(async () => (await writtenCount(output, 6)) >= atScaleUp + electrons / 6, 'progress with three instances');
       assert.deepEqual(await Promise.all(joined.map((instance) => instance.stop())), [0, 0], 'the leaving instances handed their shards back and exited cleanly');
       await producing;
-      const records = await readTopic(output, settled(electrons / KEYS), 3000, 240_000);
+      const records = await readTopic(output, settled(electrons / KEYS), { idleMs: 3000, timeoutMs: 240_000 });
       assert.equal(first.child.exitCode, null, 'the first instance kept running');
       assert.equal(await first.stop(), 0);
       const counts = countsAt(records, electrons / KEYS);

@@ -61,11 +61,11 @@ describe('a windowed counting link, on the real broker', { timeout: 600_000 }, (
       const output = uniqueTopic(`windows_kill_${mode}_out`);
       // The electrons carry event times of January 2026: a topic with the broker's default retention
       // (7 days by record time) would lose them at its next retention check, mid-test.
-      await createTopic(input, 4, KEEP_FOREVER);
+      await createTopic(input, 4, { config: KEEP_FOREVER });
       await createTopic(output, 4);
-      await produceKeyed(input, ELECTRONS, KEYS, undefined, { start: START, spacingMs: SPACING_MS });
+      await produceKeyed(input, ELECTRONS, KEYS, { eventTimes: { start: START, spacingMs: SPACING_MS } });
       // One electron per key an hour after the rest: event time passes every window of the stream.
-      await produceKeyed(input, KEYS, KEYS, undefined, { start: START + ELECTRONS * SPACING_MS + 60 * MINUTE, spacingMs: 0 });
+      await produceKeyed(input, KEYS, KEYS, { eventTimes: { start: START + ELECTRONS * SPACING_MS + 60 * MINUTE, spacingMs: 0 } });
       const expected = expectedCounts();
       const args = ['-i', input, '-o', output, '-g', uniqueTopic(`windows_kill_${mode}`), '--uid', uniqueTopic('windows'), '--state-dir', join(stateRoot, mode), '--log-level', 'warn', '--kafka-config', 'session.timeout.ms=6000', ...flags];
       const first = processes.run('window-counter', args);
@@ -73,7 +73,7 @@ describe('a windowed counting link, on the real broker', { timeout: 600_000 }, (
       first.child.kill('SIGKILL');
       await first.exited;
       const second: CatenaeProcess = processes.run('window-counter', args);
-      const records = await readTopic(output, (r) => new Set(r.map((x) => x.value.split('=')[0])).size >= expected.size, 3000, 300_000);
+      const records = await readTopic(output, (r) => new Set(r.map((x) => x.value.split('=')[0])).size >= expected.size, { idleMs: 3000, timeoutMs: 300_000 });
       assert.equal(await second.stop(), 0);
       const result = auditWindows(records, expected);
       recordFigure(

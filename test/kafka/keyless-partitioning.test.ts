@@ -29,7 +29,7 @@ async function burstInto(mode: ExecutionMode, isCreatedByLink: boolean): Promise
   const handle = await startLink(Burst, { transport: createKafkaTransport({ brokers: KAFKA_BOOTSTRAP }), output: topic, mode, logLevel: 'warn' });
   const exit = await handle.done;
   assert.equal(exit.ok, true, exit.reason);
-  const records = await readTopic(topic, (read) => read.length >= 1000, 500);
+  const records = await readTopic(topic, (read) => read.length >= 1000, { idleMs: 500 });
   assert.equal(records.length, 1000);
   const counts = [0, 0, 0, 0];
   for (const record of records) counts[record.partition]!++;

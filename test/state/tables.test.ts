@@ -44,7 +44,7 @@ describe('tables on Kafka, with catenae run', { timeout: 300_000 }, () => {
     // (at least once may count an electron twice when a revoke cannot finish in time).
     const args = (n: number) => ['-i', input, '-o', output, '-g', group, '--state-dir', join(stateRoot, String(n)), '--eos'];
     const instances = [counter(args(0)), counter(args(1))];
-    const records = await readTopic(output, (r) => r.filter((x) => x.value === String(PER_KEY)).length >= KEYS, 2000, 120_000);
+    const records = await readTopic(output, (r) => r.filter((x) => x.value === String(PER_KEY)).length >= KEYS, { idleMs: 2000, timeoutMs: 120_000 });
     const last = new Map(records.map((r) => [r.key, r.value]));
     const logs = () => instances.map((p, i) => `--- instance ${i}:\n${p.stderr.slice(-40).join('\n')}`).join('\n');
     assert.equal(last.size, KEYS);

@@ -22,9 +22,9 @@ export class CatenaeProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
-  /** Starts `catenae run <fixture> -k KAFKA ...args`, the fixture from test/<suite>/fixtures. */
-  static run(fixture: string, args: string[], env?: NodeJS.ProcessEnv, suite = 'e2e'): CatenaeProcess {
-    return new CatenaeProcess(['run', fixturePath(fixture, suite), '-k', KAFKA, ...args], env);
+  /** Starts `catenae run <fixture> -k <kafka> ...args`, the fixture from test/<suite>/fixtures. */
+  static run(fixture: string, args: string[], env?: NodeJS.ProcessEnv, suite = 'e2e', kafka = KAFKA): CatenaeProcess {
+    return new CatenaeProcess(['run', fixturePath(fixture, suite), '-k', kafka, ...args], env);
   }
 
   /** Resolves once a stdout or stderr line satisfies `predicate`; rejects after `timeoutMs`. */
