@@ -119,4 +119,19 @@ describe('FlushProducer', () => {
     never.failPending(new Error('closed'));
     assert.equal((await pending)?.message, 'closed');
   });
+  it('batches produced by an acknowledgement (held table changes) are acknowledged too', async () => {
+    const { producer } = setup();
+    const later: Promise<Error | null>[] = [];
+    // The first batch's acknowledgement produces two more at once, as the emitter does when the
+    // outputs a cut of table changes waited for are acknowledged.
+    const first = new Promise<Error | null>((resolve) =>
+      producer.produce(records(0, 2), (err) => {
+        later.push(acked(producer, records(2, 2)), acked(producer, records(4, 2)));
+        resolve(err);
+      }),
+    );
+    assert.equal(await first, null);
+    assert.deepEqual(await Promise.all(later), [null, null]);
+    assert.equal(await producer.whenIdle(Date.now() + 1000), true);
+  });
 });

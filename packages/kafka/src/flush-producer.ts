@@ -175,6 +175,10 @@ export class FlushProducer {
       if (this.#waiting.length > 0 && this.#waiting[0]!.next > 0) round.push(this.#waiting.shift()!);
     }
     for (const batch of round) batch.onAcked(failure);
+    // An acknowledgement may have produced more (a link's held table changes go out once the
+    // outputs before them are acknowledged) and started the next round already: a second start
+    // would replace that round, and its batches would never be acknowledged.
+    if (this.#isFlushing) return;
     if (this.#waiting.length > 0 || this.#eager.length > 0) this.#startRound();
     else this.#settleIdle();
   };
