@@ -119,6 +119,25 @@ describe('FlushProducer', () => {
     never.failPending(new Error('closed'));
     assert.equal((await pending)?.message, 'closed');
   });
+  it('a flush the broker is slow to answer steps up to 50 ms instead of polling every millisecond', async () => {
+    // Every record waits 300 ms for its acknowledgement; each flush waits the time it is given.
+    const steps: number[] = [];
+    let ackedAt = 0;
+    const fake = {
+      on: () => undefined,
+      produce: () => (ackedAt = Date.now() + 300),
+      flush: (timeoutMs: number, cb: (err: Error | null) => void) => {
+        steps.push(timeoutMs);
+        const left = ackedAt - Date.now();
+        setTimeout(() => cb(left > timeoutMs ? new Error('Local: Timed out') : null), Math.min(Math.max(left, 0), timeoutMs));
+      },
+    };
+    const producer = new FlushProducer(fake as unknown as Kafka.Producer);
+    assert.equal(await acked(producer, records(0, 1)), null);
+    assert.equal(steps[0], 1, 'a flush starts in 1 ms steps');
+    assert.equal(Math.max(...steps), 50);
+    assert.ok(steps.length < 40, `${steps.length} flush calls over 300 ms`);
+  });
   it('batches produced by an acknowledgement (held table changes) are acknowledged too', async () => {
     const { producer } = setup();
     const later: Promise<Error | null>[] = [];

@@ -16,6 +16,11 @@ interface Batch {
 // reports off, nothing wakes it when the last record is acknowledged, so a long flush returns up
 // to 10 ms late; 1 ms steps return within about a millisecond.
 const FLUSH_STEP_MS = 1;
+// A flush that has waited a while steps up to a quarter of its wait (at most this long): a broker
+// slow to acknowledge (a leader lost, a loaded cluster) was otherwise polled a thousand times a
+// second, each step a job on libuv's thread pool, and every link waiting on it burnt CPU the
+// brokers needed. The answer comes at most a quarter of the wait late.
+const MAX_FLUSH_STEP_MS = 50;
 // Records a flush in progress lets through to librdkafka at once (they are acknowledged by the
 // next flush): a sparse stream then leaves without waiting for the round before it, while a busy
 // one, past this many, waits and goes as the next round, so a flush always ends.
@@ -43,6 +48,7 @@ export class FlushProducer {
   /** Not (completely) handed over yet, in order. */
   #waiting: Batch[] = [];
   #isFlushing = false;
+  #roundStartedAt = 0;
   #failure: Error | null = null;
   #idle: Array<() => void> = [];
 
@@ -139,12 +145,14 @@ export class FlushProducer {
     while (waiting.length > 0 && this.#handOver(waiting[0]!)) round.push(waiting.shift()!);
     this.#round = round;
     this.#isFlushing = true;
+    this.#roundStartedAt = Date.now();
     this.#flush();
   }
 
   #flush(): void {
+    const step = Math.min(MAX_FLUSH_STEP_MS, Math.max(FLUSH_STEP_MS, Math.floor((Date.now() - this.#roundStartedAt) / 4)));
     try {
-      this.#producer.flush(FLUSH_STEP_MS, this.#flushed);
+      this.#producer.flush(step, this.#flushed);
     } catch (err) {
       // Disconnected: failPending settles what is left.
       this.#isFlushing = false;
