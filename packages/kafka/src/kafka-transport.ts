@@ -60,6 +60,8 @@ export class KafkaTransport implements Transport {
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   readonly #transactions: KafkaTransactions | undefined;
+  /** Partition counts of the topics `ensureTopics` created. */
+  readonly #created = new Map<string, number>();
 
   constructor(brokers: string, config: Readonly<Record<string, string>>, options: TransportOptions, timeouts: KafkaTimeouts, replicationFactor?: number) {
     this.#options = options;
@@ -115,13 +117,18 @@ export class KafkaTransport implements Transport {
         throw new CatenaeError(ErrorCode.BadFlag, `Kafka admin client settings rejected: ${reasonOf(err)}`, { cause: err });
       }
     }
-    await ensureKafkaTopics(this.#admin, this.#producer!, topics, this.#timeouts.topicTimeoutMs, this.#replicationFactor);
+    const created = await ensureKafkaTopics(this.#admin, this.#producer!, topics, this.#timeouts.topicTimeoutMs, this.#replicationFactor);
+    for (const [topic, partitions] of created) this.#created.set(topic, partitions);
   }
 
-  /** See `Transport.partitionCount`: from a metadata request for every topic (one for a missing topic would create it). */
+  /**
+   * See `Transport.partitionCount`: from a metadata request for every topic (one for a missing
+   * topic would create it). A topic this transport created is never reported missing: on a
+   * cluster, a broker whose metadata has not caught up with the creation yet may answer.
+   */
   async partitionCount(topic: string): Promise<number | undefined> {
     await this.connect();
-    return partitionCountOf(this.#producer!, topic, this.#timeouts.topicTimeoutMs);
+    return (await partitionCountOf(this.#producer!, topic, this.#timeouts.topicTimeoutMs)) ?? this.#created.get(topic);
   }
 
   /** See `Transport.createReader`: a consumer of its own, assigned by offset, reading committed records. */

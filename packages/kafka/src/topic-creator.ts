@@ -8,7 +8,8 @@ const RETRY_MS = 100;
  * Creates the topics that do not exist yet (partitions from the spec, else the broker's default;
  * `replicationFactor` replicas, else the broker's default), then waits until the metadata shows every partition
  * of each new topic with a leader, so a subscription made right after finds them. Existing topics
- * are left as they are. Bounded by `timeoutMs`.
+ * are left as they are. Bounded by `timeoutMs`. Resolves with the partition count of each topic
+ * it created.
  * @throws CatenaeError `CATENAE_BROKER` naming the topic the broker refused or did not show in time.
  */
 export async function ensureKafkaTopics(
@@ -17,8 +18,9 @@ export async function ensureKafkaTopics(
   specs: readonly TopicSpec[],
   timeoutMs: number,
   replicationFactor?: number,
-): Promise<void> {
-  if (specs.length === 0) return;
+): Promise<Map<string, number>> {
+  const created = new Map<string, number>();
+  if (specs.length === 0) return created;
   const deadline = Date.now() + timeoutMs;
   const existing = new Set<string>();
   // All topics, not each one by name: a producer's metadata request for a missing topic would
@@ -27,9 +29,10 @@ export async function ensureKafkaTopics(
   for (const topic of all.topics) if (topic.partitions.length > 0) existing.add(topic.name);
   const missing = new Map<string, TopicSpec>();
   for (const spec of specs) if (!existing.has(spec.topic) && !missing.has(spec.topic)) missing.set(spec.topic, spec);
-  if (missing.size === 0) return;
+  if (missing.size === 0) return created;
   await Promise.all([...missing.values()].map((spec) => createTopic(admin, newTopicRequest(spec, replicationFactor), remaining(deadline))));
-  for (const spec of missing.values()) await waitForLeaders(metadataClient, spec, deadline);
+  for (const spec of missing.values()) created.set(spec.topic, await waitForLeaders(metadataClient, spec, deadline));
+  return created;
 }
 
 /** The CreateTopics request of one spec; -1 leaves the count to the broker's `num.partitions` or `default.replication.factor`. */
@@ -48,14 +51,15 @@ function createTopic(admin: Kafka.IAdminClient, request: Kafka.NewTopic, timeout
   });
 }
 
-async function waitForLeaders(client: Kafka.Producer, spec: TopicSpec, deadline: number): Promise<void> {
+// Resolves with the topic's partition count once each of them has a leader.
+async function waitForLeaders(client: Kafka.Producer, spec: TopicSpec, deadline: number): Promise<number> {
   let reason = 'not in the metadata yet';
   for (;;) {
     try {
       const md = await metadata(client, { topic: spec.topic, timeout: Math.min(5000, remaining(deadline)) }, 'read metadata');
       const topic = md.topics.find((t) => t.name === spec.topic);
       const partitions = topic?.partitions ?? [];
-      if (partitions.length > 0 && partitions.length >= (spec.partitions ?? 1) && partitions.every((p) => p.leader >= 0)) return;
+      if (partitions.length > 0 && partitions.length >= (spec.partitions ?? 1) && partitions.every((p) => p.leader >= 0)) return partitions.length;
       reason = partitions.length === 0 ? 'not in the metadata yet' : 'some partitions have no leader yet';
     } catch (err) {
       reason = reasonOf(err);
