@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CatenaeError, ErrorCode } from '@catenae/core';
@@ -54,8 +54,8 @@ export async function startClusterNode(options: KafkaClusterOptions & { node: nu
   if (!existsSync(join(node.layout.kafkaDataDir, 'meta.properties'))) {
     throw new CatenaeError(ErrorCode.Broker, `node ${node.nodeId} of the cluster in ${layout.dataDir} was never formatted: start the cluster with catenae kafka up --brokers ${layout.nodes.length}`);
   }
-  const pid = running ?? (await launchNode(layout, node, options));
-  await waitForBroker(node.layout, pid, deadline);
+  const pid = running ?? (await waitForNode(layout, node, await launchNode(layout, node, options), options, deadline));
+  if (running !== undefined) await waitForBroker(node.layout, pid, deadline);
   await waitCaughtUp(node, deadline);
   if (running === undefined) options.logger?.info(`Kafka node ${node.nodeId} is back at ${node.layout.bootstrap} (pid ${pid}) and in sync`);
   return { nodeId: node.nodeId, bootstrap: node.layout.bootstrap, pid, changed: running === undefined };
@@ -82,6 +82,40 @@ export async function launchNode(layout: ClusterLayout, node: ClusterNode, optio
     return await startBrokerProcess(node.layout, java, options.maxHeapMb ?? 512);
   } catch (err) {
     throw new CatenaeError(ErrorCode.Broker, `cannot start java for Kafka node ${node.nodeId}: ${(err as Error).message}`);
+  }
+}
+
+/** A node whose port was taken as it started is started again this many times at most. */
+const START_ATTEMPTS = 4;
+
+/**
+ * Waits until node `node` (its JVM `pid`, just launched) answers; resolves with its pid. A node
+ * that died because its port was taken is launched again: ports in the kernel's ephemeral range
+ * (32768-60999 on Linux) can be handed to an outgoing connection, the nodes' own among them,
+ * before the broker binds them, and such connections are short-lived.
+ * @throws CatenaeError `CATENAE_BROKER` as `waitForBroker`.
+ */
+export async function waitForNode(layout: ClusterLayout, node: ClusterNode, pid: number, options: KafkaClusterOptions, deadline: number): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await waitForBroker(node.layout, pid, deadline);
+      return pid;
+    } catch (err) {
+      if (attempt >= START_ATTEMPTS || Date.now() >= deadline || !lastStartLog(node.layout.logFile).includes('Address already in use')) throw err;
+      options.logger?.info(`Kafka node ${node.nodeId}: its port was taken as it started (attempt ${attempt}); starting it again`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      pid = await launchNode(layout, node, options);
+    }
+  }
+}
+
+// The node's log since its last start: a start logs its configuration before it binds its ports.
+function lastStartLog(file: string): string {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text.slice(Math.max(0, text.lastIndexOf('KafkaConfig values:')));
+  } catch {
+    return '';
   }
 }
 

@@ -7,9 +7,8 @@ import { KAFKA_VERSION } from './broker-layout.js';
 import { runningBrokerPid, stopBrokerProcess } from './broker-process.js';
 import { waitForCluster } from './cluster-health.js';
 import type { ClusterLayout } from './cluster-layout.js';
-import { launchNode } from './cluster-node.js';
+import { launchNode, waitForNode } from './cluster-node.js';
 import { layoutOf, type KafkaClusterOptions } from './cluster-options.js';
-import { waitForBroker } from './kafka-up.js';
 import { isPortOpen } from './probe-broker.js';
 import { resolveBrokerJars } from './resolve-broker-jars.js';
 import { withStartLock } from './start-lock.js';
@@ -66,7 +65,7 @@ async function bringUp(layout: ClusterLayout, deadline: number, options: KafkaCl
         pids.set(node.nodeId, pid);
         started.push(node.nodeId);
       }
-      for (const node of toStart) await waitForBroker(node.layout, pids.get(node.nodeId)!, deadline);
+      for (const node of toStart) pids.set(node.nodeId, await waitForNode(layout, node, pids.get(node.nodeId)!, options, deadline));
     } catch (err) {
       await stopStarted(layout, started);
       throw err;
