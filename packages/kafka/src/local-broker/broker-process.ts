@@ -49,6 +49,8 @@ export async function startBrokerProcess(layout: BrokerLayout, java: string, max
     `-Xmx${maxHeapMb}m`,
     '-XX:+UseG1GC',
     '-XX:MaxGCPauseMillis=20',
+    // As Kafka's own scripts do: pauses (and the time threads took to reach them) in the logs folder.
+    `-Xlog:gc,safepoint:file=${join(layout.logDir, 'gc.log')}:time,uptime:filecount=2,filesize=10m`,
     '-Djava.awt.headless=true',
     `-Dkafka.logs.dir=${layout.logDir}`,
     `-Dlog4j2.configurationFile=${layout.log4jFile}`,
