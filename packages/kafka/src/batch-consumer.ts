@@ -91,6 +91,11 @@ export class BatchConsumer {
     this.consumer.on('event.stats', (event) => publishConsumerLag(this.#clientId, event.message, isFromEarliest));
   }
 
+  /** Revokes that handed partitions back so far (a transaction begun before one must not be redone). */
+  get revokes(): number {
+    return this.#rebalance.revokes;
+  }
+
   /** See `Transport.subscribe`: an empty list leaves the group's topics. */
   subscribe(topics: readonly string[], listener: RebalanceListener): void {
     if (this.#closing) throw closedError('subscribe', this.#clientId);

@@ -31,6 +31,8 @@ export interface GroupRebalanceOptions {
  */
 export class GroupRebalance {
   listener: RebalanceListener = NO_LISTENER;
+  /** Revokes that handed their partitions back so far. */
+  revokes = 0;
   readonly #options: GroupRebalanceOptions;
   #consumer: Kafka.KafkaConsumer | undefined;
   // node-rdkafka reports the protocol as NONE once it is closing, so it is read while connected.
@@ -120,6 +122,7 @@ export class GroupRebalance {
     else this.#call(() => consumer.unassign());
     // Clears the pause set above, so partitions assigned here again start unpaused.
     if (!this.#options.isClosed()) this.#call(() => consumer.resume(partitions));
+    this.revokes++;
     this.#revoking = undefined;
     this.#notify();
   }

@@ -1,9 +1,49 @@
-import { CatenaeError, ErrorCode, type PartitionOffset, type TransportTransactions } from '@catenae/core';
+import { CatenaeError, ErrorCode, type OutgoingRecord, type PartitionOffset, type TopicPartition, type TransportTransactions } from '@catenae/core';
 import type Kafka from 'node-rdkafka';
+import { publishClientLog } from './diagnostics.js';
 import { reasonOf } from './kafka-errors.js';
+import { classifyTransactionError, StuckCallError, type TransactionFailure } from './transaction-failure.js';
 
-type Parked = () => void;
+type Acked = (err: Error | null) => void;
 type State = 'idle' | 'beginning' | 'open' | 'ending';
+
+/** librdkafka answers a transactional call by the timeout it is given, or is stuck: this much later it counts as stuck. */
+const STUCK_GRACE_MS = 5000;
+/** The longest a single sendOffsetsToTransaction or commitTransaction call may take before it is given up. */
+const STEP_TIMEOUT_MS = 15_000;
+/**
+ * Producers a transport may replace before it gives up (each holds a thread of libuv's pool until
+ * it is fenced and released): the link then stops with CATENAE_BROKER (exit 22).
+ */
+const MAX_REPLACED_PRODUCERS = 3;
+
+/** What {@link KafkaTransactions} needs of the transport it belongs to. */
+export interface TransactionHost {
+  readonly clientId: string;
+  /** False for a link without a consumer group: its producer is idempotent, not transactional. */
+  readonly isTransactional: boolean;
+  /** The transactional producer now (it changes when replaced); throws before connect. */
+  producer(): Kafka.Producer;
+  /** The consumer whose group's offsets the transactions carry. */
+  consumer(): Kafka.KafkaConsumer | undefined;
+  /** How many revokes have handed partitions back so far. */
+  revokes(): number;
+  /** Produces on the transactional producer now. */
+  produceInside(records: OutgoingRecord[], onAcked: Acked): void;
+  /** Produces on the idempotent producer of records sent while no transaction is open. */
+  produceOutside(records: OutgoingRecord[], onAcked: Acked): void;
+  /**
+   * Connects a new transactional producer with the same `transactional.id` in place of the current
+   * one, which a call of librdkafka's never returned from: that one is left alone (destroying a
+   * client while a call waits inside it is not safe). Gives up after `timeoutMs`.
+   */
+  replaceProducer(timeoutMs: number): Promise<void>;
+  /**
+   * Frees the producers replaced so far, fenced by the current one now that it is initialised,
+   * through a record for `partition` that is never written (see StuckProducers).
+   */
+  releaseStuckProducers(partition: TopicPartition): void;
+}
 
 /**
  * Kafka transactions on one transactional node-rdkafka producer (`transactional.id` set), for
@@ -16,42 +56,51 @@ type State = 'idle' | 'beginning' | 'open' | 'ending';
  * handed to librdkafka once the transaction is open. Records sent while no transaction is open
  * go through a second, idempotent producer: they are not part of any transaction.
  *
+ * The records of the open transaction are kept until it ends, so a commit that fails where the
+ * transaction itself was sound (a step that timed out, or one that never returns: librdkafka 2.12
+ * can wait for ever in sendOffsetsToTransaction once the group coordinator's broker left the
+ * cluster, confluentinc/librdkafka#5511) is redone: the transaction is aborted (by a new producer
+ * with the same `transactional.id` when the old one is stuck or fenced), its records are produced
+ * again in a new one with the same offsets, and that one is committed. A transaction is never
+ * redone once a revoke handed its partitions back, nor after errors of the group membership.
+ *
  * A link without inputs has no offsets to commit with its outputs: its producer is idempotent
  * (acks=all) but not transactional, and `init` resolves at once.
  */
 export class KafkaTransactions implements TransportTransactions {
-  readonly #producer: () => Kafka.Producer;
-  readonly #consumer: () => Kafka.KafkaConsumer | undefined;
-  readonly #clientId: string;
-  readonly #isTransactional: boolean;
+  readonly #host: TransactionHost;
   #state: State = 'idle';
   #begun: Promise<void> = Promise.resolve();
-  #parked: Parked[] = [];
+  #parked: { records: OutgoingRecord[]; onAcked: Acked }[] = [];
   #beginError: Error | undefined;
+  /** What the open transaction produced, to produce again should it have to be redone. */
+  #produced: OutgoingRecord[][] = [];
+  #revokesAtBegin = 0;
+  #replacedProducers = 0;
+  readonly #stepTimeoutMs: number;
+  readonly #stuckGraceMs: number;
 
-  /**
-   * @param producer the connected producer (throws before connect).
-   * @param isTransactional false for a link without a consumer group (see above).
-   */
-  constructor(producer: () => Kafka.Producer, consumer: () => Kafka.KafkaConsumer | undefined, clientId: string, isTransactional: boolean) {
-    this.#producer = producer;
-    this.#consumer = consumer;
-    this.#clientId = clientId;
-    this.#isTransactional = isTransactional;
+  /** @param timing shorter bounds for tests (defaults: 15000 ms a step, stuck 5000 ms after that). */
+  constructor(host: TransactionHost, timing: { stepTimeoutMs?: number; stuckGraceMs?: number } = {}) {
+    this.#host = host;
+    this.#stepTimeoutMs = timing.stepTimeoutMs ?? STEP_TIMEOUT_MS;
+    this.#stuckGraceMs = timing.stuckGraceMs ?? STUCK_GRACE_MS;
   }
 
   /** See `TransportTransactions.init`: fences (and aborts the open transaction of) an older producer with this `transactional.id`. */
-  init(timeoutMs: number): Promise<void> {
-    if (!this.#isTransactional) return Promise.resolve();
-    return this.#call('initialise transactions', (done) => this.#producer().initTransactions(timeoutMs, done));
+  async init(timeoutMs: number): Promise<void> {
+    if (!this.#host.isTransactional) return;
+    await this.#retrying('initialise transactions', Date.now() + timeoutMs, (ms, done) => this.#host.producer().initTransactions(ms, done));
   }
 
   /** See `TransportTransactions.begin`: records produced from now on belong to the transaction. */
   begin(): void {
-    if (!this.#isTransactional) return;
+    if (!this.#host.isTransactional) return;
     this.#state = 'beginning';
     this.#beginError = undefined;
-    this.#begun = this.#call('begin a transaction', (done) => this.#producer().beginTransaction(done)).then(
+    this.#produced = [];
+    this.#revokesAtBegin = this.#host.revokes();
+    this.#begun = this.#call('begin a transaction', undefined, (done) => this.#host.producer().beginTransaction(done)).then(
       () => {
         if (this.#state === 'beginning') this.#state = 'open';
         this.#release();
@@ -68,59 +117,141 @@ export class KafkaTransactions implements TransportTransactions {
 
   /**
    * Routes one `produce` call: into the transaction while one is open (or, parked, once the one
-   * beginning is open; `fail` if beginning fails), else to `outside`, the idempotent producer of
-   * records sent while no transaction is open (a generator's, a loop's).
+   * beginning is open; failed if beginning fails), else to the idempotent producer of records
+   * sent while no transaction is open (a generator's, a loop's).
    */
-  route(inside: () => void, outside: () => void, fail: (err: Error) => void): void {
-    if (this.#state === 'open' || !this.#isTransactional) return inside();
+  route(records: OutgoingRecord[], onAcked: Acked): void {
+    if (!this.#host.isTransactional) return this.#host.produceInside(records, onAcked);
+    if (this.#state === 'open') {
+      this.#produced.push(records);
+      return this.#host.produceInside(records, onAcked);
+    }
     if (this.#state === 'beginning') {
-      this.#parked.push(() => (this.#beginError === undefined ? inside() : fail(this.#beginError)));
+      this.#parked.push({ records, onAcked });
       return;
     }
-    outside();
+    this.#host.produceOutside(records, onAcked);
   }
 
-  /** See `TransportTransactions.commit`: rejects with `CATENAE_BROKER`; the caller then aborts. */
+  /** See `TransportTransactions.commit`: redoes the transaction where it can (see above); else rejects with `CATENAE_BROKER` and the caller aborts. */
   async commit(offsets: readonly PartitionOffset[], timeoutMs: number): Promise<void> {
-    if (!this.#isTransactional && offsets.length === 0) return;
+    if (!this.#host.isTransactional && offsets.length === 0) return;
     await this.#begun;
     this.#state = 'ending';
     const deadline = Date.now() + timeoutMs;
-    if (offsets.length > 0) {
-      const consumer = this.#consumer();
-      if (consumer === undefined) throw new CatenaeError(ErrorCode.Broker, `Kafka client "${this.#clientId}" has no consumer group to commit offsets for`);
-      await this.#retrying('send offsets to the transaction', deadline, (ms, done) =>
-        this.#producer().sendOffsetsToTransaction(offsets as PartitionOffset[], consumer, ms, done),
-      );
+    for (;;) {
+      const failure = await this.#sendAndCommit(offsets, deadline);
+      if (failure === undefined || (await this.#redo(failure, offsets, deadline)) === 'committed') break;
     }
-    await this.#retrying('commit the transaction', deadline, (ms, done) => this.#producer().commitTransaction(ms, done));
+    this.#produced = [];
     this.#state = 'idle';
   }
 
   /** See `TransportTransactions.abort`. */
   async abort(timeoutMs: number): Promise<void> {
-    if (!this.#isTransactional) return;
+    if (!this.#host.isTransactional) return;
     await this.#begun.catch(() => undefined);
     this.#state = 'ending';
+    this.#produced = [];
     try {
-      await this.#call('abort the transaction', (done) => this.#producer().abortTransaction(timeoutMs, done));
+      await this.#call('abort the transaction', timeoutMs, (done) => this.#host.producer().abortTransaction(timeoutMs, done));
     } finally {
       this.#state = 'idle';
     }
   }
 
+  /** Sends the offsets and commits: undefined once committed, else what failed. */
+  async #sendAndCommit(offsets: readonly PartitionOffset[], deadline: number): Promise<TransactionFailure | undefined> {
+    let step: TransactionFailure['step'] = 'offsets';
+    try {
+      if (offsets.length > 0) {
+        const consumer = this.#host.consumer();
+        if (consumer === undefined) throw new CatenaeError(ErrorCode.Broker, `Kafka client "${this.#host.clientId}" has no consumer group to commit offsets for`);
+        await this.#retrying('send offsets to the transaction', deadline, (ms, done) =>
+          this.#host.producer().sendOffsetsToTransaction(offsets as PartitionOffset[], consumer, ms, done),
+        );
+      }
+      step = 'commit';
+      await this.#retrying('commit the transaction', deadline, (ms, done) => this.#host.producer().commitTransaction(ms, done));
+      return undefined;
+    } catch (err) {
+      return classifyTransactionError(err, step);
+    }
+  }
+
+  /**
+   * Redoes a transaction whose commit failed: aborts it (through a new producer when the old one
+   * is stuck or fenced), finds out whether a commit that was under way went through after all,
+   * and otherwise produces its records again in a new transaction. Throws the failure's error
+   * when the transaction must not or cannot be redone.
+   */
+  async #redo(failure: TransactionFailure, offsets: readonly PartitionOffset[], deadline: number): Promise<'committed' | 'redone'> {
+    if (failure.kind === 'final' || Date.now() >= deadline) throw failure.error;
+    // Another member may own these partitions now: their offsets and outputs are its to make.
+    if (this.#host.revokes() !== this.#revokesAtBegin) throw failure.error;
+    if (failure.kind === 'abortable') {
+      try {
+        const ms = Math.min(this.#stepTimeoutMs, remaining(deadline));
+        await this.#call('abort the transaction', ms, (done) => this.#host.producer().abortTransaction(ms, done));
+      } catch (err) {
+        // Only a producer that stopped answering is replaced: one fenced by a newer instance
+        // must not fence it back.
+        const abortFailure = classifyTransactionError(err, failure.step);
+        if (abortFailure.kind !== 'stuck') throw failure.error;
+        failure = abortFailure;
+      }
+    }
+    const needsProducer = failure.kind === 'stuck';
+    this.#log(`the transaction could not ${failure.step === 'offsets' ? 'take its offsets' : 'commit'} (${reasonOf(failure.error)}): redoing it${needsProducer ? ' on a new producer' : ''}`);
+    if (needsProducer) {
+      if (this.#replacedProducers >= MAX_REPLACED_PRODUCERS) {
+        throw new CatenaeError(ErrorCode.Broker, `Kafka client "${this.#host.clientId}" gave up on its transactions: ${MAX_REPLACED_PRODUCERS} producers replaced already (${reasonOf(failure.error)})`, { cause: failure.error });
+      }
+      this.#replacedProducers++;
+      await this.#host.replaceProducer(remaining(deadline));
+      // Fences the old producer: its transaction is aborted, or completed if its commit had begun.
+      await this.#retrying('initialise transactions', deadline, (ms, done) => this.#host.producer().initTransactions(ms, done));
+      if (offsets.length > 0) this.#host.releaseStuckProducers(offsets[0]!);
+      if (failure.step === 'commit' && (await this.#isCommitted(offsets, deadline))) return 'committed';
+    }
+    await this.#call('begin a transaction', undefined, (done) => this.#host.producer().beginTransaction(done));
+    await Promise.all(this.#produced.map((records) => new Promise<void>((resolve, reject) => this.#host.produceInside(records, (err) => (err ? reject(err) : resolve())))));
+    return 'redone';
+  }
+
+  // Whether the group's committed offsets are the transaction's: its commit went through. Once
+  // a new producer is initialised, the old transaction is complete one way or the other.
+  async #isCommitted(offsets: readonly PartitionOffset[], deadline: number): Promise<boolean> {
+    const consumer = this.#host.consumer();
+    if (consumer === undefined || offsets.length === 0) return false;
+    const partitions = offsets.map(({ topic, partition }) => ({ topic, partition }));
+    const committed = await new Promise<Kafka.TopicPartitionOffset[]>((resolve, reject) =>
+      consumer.committed(partitions, remaining(deadline), (err, result) => (err ? reject(err) : resolve(result))),
+    );
+    return offsets.every((o) => committed.some((c) => c.topic === o.topic && c.partition === o.partition && c.offset === o.offset));
+  }
+
   #release(): void {
     const parked = this.#parked;
     this.#parked = [];
-    for (const produce of parked) produce();
+    for (const { records, onAcked } of parked) {
+      if (this.#beginError !== undefined) onAcked(this.#beginError);
+      else this.route(records, onAcked);
+    }
+  }
+
+  #log(message: string): void {
+    publishClientLog(this.#host.clientId, 'producer', { severity: 4, fac: 'TXN', message });
   }
 
   // A retriable error (a timeout, a coordinator moving) is retried until the deadline, as
-  // librdkafka's transactional API documents; any other ends the transaction.
+  // librdkafka's transactional API documents; any other ends the attempt. Each call is given at
+  // most STEP_TIMEOUT_MS, and counts as stuck when it has not answered STUCK_GRACE_MS after that.
   async #retrying(what: string, deadline: number, fn: (timeoutMs: number, done: (err: unknown) => void) => void): Promise<void> {
     for (;;) {
+      const ms = Math.min(this.#stepTimeoutMs, remaining(deadline));
       try {
-        return await this.#call(what, (done) => fn(Math.max(deadline - Date.now(), 1), done));
+        return await this.#call(what, ms, (done) => fn(ms, done));
       } catch (err) {
         const cause = (err as CatenaeError).cause as { isRetriable?: boolean } | undefined;
         if (cause?.isRetriable !== true || Date.now() >= deadline) throw err;
@@ -128,12 +259,16 @@ export class KafkaTransactions implements TransportTransactions {
     }
   }
 
-  #call(what: string, fn: (done: (err: unknown) => void) => void): Promise<void> {
+  // `timeoutMs`: what librdkafka was given; no answer STUCK_GRACE_MS later rejects with StuckCallError.
+  #call(what: string, timeoutMs: number | undefined, fn: (done: (err: unknown) => void) => void): Promise<void> {
     return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
       const done = (err: unknown): void => {
+        clearTimeout(timer);
         if (!err) return resolve();
-        reject(new CatenaeError(ErrorCode.Broker, `Kafka client "${this.#clientId}" could not ${what}: ${reasonOf(err)}`, { cause: err }));
+        reject(new CatenaeError(ErrorCode.Broker, `Kafka client "${this.#host.clientId}" could not ${what}: ${reasonOf(err)}`, { cause: err }));
       };
+      if (timeoutMs !== undefined) timer = setTimeout(() => done(new StuckCallError(what, timeoutMs + this.#stuckGraceMs)), timeoutMs + this.#stuckGraceMs);
       try {
         fn(done);
       } catch (err) {
@@ -141,4 +276,8 @@ export class KafkaTransactions implements TransportTransactions {
       }
     });
   }
+}
+
+function remaining(deadline: number): number {
+  return Math.max(deadline - Date.now(), 1);
 }

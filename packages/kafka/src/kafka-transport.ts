@@ -16,27 +16,18 @@ import Kafka from 'node-rdkafka';
 import { BatchConsumer } from './batch-consumer.js';
 import { BatchProducer } from './batch-producer.js';
 import { FlushProducer } from './flush-producer.js';
-import { adminConfig, consumerConfig, producerConfig, type ClientConfigInput } from './client-config.js';
+import { adminConfig, consumerConfig, type ClientConfigInput } from './client-config.js';
 import { connectClient, disconnectQuietly } from './connect-client.js';
 import { publishClientError, publishClientLog } from './diagnostics.js';
 import { closedError, reasonOf } from './kafka-errors.js';
 import { KafkaTransactions } from './kafka-transactions.js';
 import { ensureKafkaTopics, partitionCountOf } from './topic-creator.js';
 import { KafkaPartitionReader } from './partition-reader.js';
+import { closeProducer, connectNewProducer, createProducer } from './producer-clients.js';
+import { StuckProducers } from './stuck-producers.js';
+import { revokeTimeoutOf, type KafkaTimeouts } from './kafka-timeouts.js';
 
-/** Time limits of a {@link KafkaTransport}, in milliseconds. */
-export interface KafkaTimeouts {
-  /** `connect()` gives up after this long (default 10000). */
-  connectTimeoutMs: number;
-  /** `onRevoked` may take this long before the partitions are given up anyway (default 10000). */
-  revokeTimeoutMs: number;
-  /** A commit rejects when the broker has not answered in this long (default 30000). */
-  commitTimeoutMs: number;
-  /** `ensureTopics` gives up after this long (default 30000). */
-  topicTimeoutMs: number;
-  /** Each half of `close()` (leaving the group, flushing the producer) takes at most this long (default 10000). */
-  closeTimeoutMs: number;
-}
+export type { KafkaTimeouts } from './kafka-timeouts.js';
 
 /**
  * The {@link Transport} of one link instance on Kafka, through node-rdkafka (librdkafka): a
@@ -60,6 +51,8 @@ export class KafkaTransport implements Transport {
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   readonly #transactions: KafkaTransactions | undefined;
+  /** Transactional producers left behind stuck in a call (see KafkaTransactions). */
+  readonly #stuck = new StuckProducers();
   /** Partition counts of the topics `ensureTopics` created. */
   readonly #created = new Map<string, number>();
 
@@ -79,8 +72,17 @@ export class KafkaTransport implements Transport {
       config: { ...config, ...options.config },
     };
     if (options.transactional === true) {
-      const producer = (): Kafka.Producer => this.#producer ?? this.#throwNotConnected('use transactions');
-      this.#transactions = new KafkaTransactions(producer, () => this.#consumer?.consumer, options.clientId, this.#input.transactional === true);
+      this.#transactions = new KafkaTransactions({
+        clientId: options.clientId,
+        isTransactional: this.#input.transactional === true,
+        producer: () => this.#producer ?? this.#throwNotConnected('use transactions'),
+        consumer: () => this.#consumer?.consumer,
+        revokes: () => this.#consumer?.revokes ?? 0,
+        produceInside: (records, onAcked) => this.#batches!.produce(records, onAcked),
+        produceOutside: (records, onAcked) => (this.#outside?.batches ?? this.#batches!).produce(records, onAcked),
+        replaceProducer: (timeoutMs) => this.#replaceProducer(timeoutMs),
+        releaseStuckProducers: (partition) => this.#stuck.release(partition),
+      });
     }
   }
 
@@ -176,8 +178,7 @@ export class KafkaTransport implements Transport {
     if (batches !== undefined && this.#closing === undefined) {
       const transactions = this.#transactions;
       if (transactions === undefined) return batches.produce(records, onAcked);
-      const outside = this.#outside?.batches ?? batches;
-      return transactions.route(() => batches.produce(records, onAcked), () => outside.produce(records, onAcked), onAcked);
+      return transactions.route(records, onAcked);
     }
     const error =
       this.#closing !== undefined
@@ -223,15 +224,13 @@ export class KafkaTransport implements Transport {
       producer = createProducer(this.#input);
       if (this.#input.transactional === true) outside = createProducer({ ...this.#input, transactional: false, idempotent: true });
       if (this.#input.groupId !== undefined) {
-        consumer = new BatchConsumer({ ...this.#timeouts, clientId: this.#input.clientId, config: consumerConfig(this.#input) });
+        const revokeTimeoutMs = revokeTimeoutOf(this.#timeouts, this.#input.transactional === true);
+        consumer = new BatchConsumer({ ...this.#timeouts, revokeTimeoutMs, clientId: this.#input.clientId, config: consumerConfig(this.#input) });
       }
     } catch (err) {
       throw new CatenaeError(ErrorCode.BadFlag, `Kafka client settings rejected: ${reasonOf(err)}`, { cause: err });
     }
-    for (const client of outside === undefined ? [producer] : [producer, outside]) {
-      client.on('event.error', (err) => publishClientError(this.#input.clientId, 'producer', err));
-      client.on('event.log', (event) => publishClientLog(this.#input.clientId, 'producer', event));
-    }
+    for (const client of outside === undefined ? [producer] : [producer, outside]) this.#watch(client);
     const results = await Promise.allSettled([
       connectClient(producer, connectTimeoutMs),
       outside === undefined ? undefined : connectClient(outside, connectTimeoutMs),
@@ -250,13 +249,35 @@ export class KafkaTransport implements Transport {
         { cause: failed.reason },
       );
     }
-    const pollIntervalMs = this.#input.lowLatency === true ? 1 : 5;
     this.#producer = producer;
     // Per-record delivery reports only where a transaction needs them; elsewhere rounds of flushes
     // acknowledge batches at a fraction of the cost (see FlushProducer).
-    this.#batches = this.#input.transactional === true ? new BatchProducer(producer, pollIntervalMs) : new FlushProducer(producer);
+    this.#batches = this.#input.transactional === true ? new BatchProducer(producer, this.#pollIntervalMs) : new FlushProducer(producer);
     if (outside !== undefined) this.#outside = { producer: outside, batches: new FlushProducer(outside) };
     this.#consumer = consumer;
+  }
+
+  get #pollIntervalMs(): number {
+    return this.#input.lowLatency === true ? 1 : 5;
+  }
+
+  #watch(client: Kafka.Producer): void {
+    client.on('event.error', (err) => publishClientError(this.#input.clientId, 'producer', err));
+    client.on('event.log', (event) => publishClientLog(this.#input.clientId, 'producer', event));
+  }
+
+  // The transactional producer stopped answering: a new one with the same transactional.id takes
+  // its place (see KafkaTransactions). The old one is left behind, not disconnected: a call of
+  // librdkafka's still waits inside it on a thread of the pool, and destroying the client under
+  // that call is not safe (see StuckProducers).
+  async #replaceProducer(timeoutMs: number): Promise<void> {
+    if (this.#closing !== undefined) throw closedError('replace the producer', this.#input.clientId);
+    const old = this.#producer!;
+    // The transaction's own deadline, not the connect timeout: a broker was just lost.
+    const producer = await connectNewProducer(this.#input, timeoutMs, (client) => this.#watch(client));
+    this.#producer = producer;
+    this.#batches = new BatchProducer(producer, this.#pollIntervalMs);
+    this.#stuck.add(old);
   }
 
   async #close(): Promise<void> {
@@ -294,27 +315,4 @@ export class KafkaTransport implements Transport {
     }
     return new CatenaeError(ErrorCode.Broker, `Kafka client "${clientId}" cannot ${operation} before connect()`);
   }
-}
-
-function createProducer(input: ClientConfigInput): Kafka.Producer {
-  const config = producerConfig(input);
-  return new Kafka.Producer(config.global as Kafka.ProducerGlobalConfig, config.topic as Kafka.ProducerTopicConfig);
-}
-
-// Waits (bounded) for the producer's deliveries, fails what is left, then disconnects.
-async function closeProducer(producer: Kafka.Producer, batches: BatchProducer | FlushProducer, timeoutMs: number, leftover: Error): Promise<void> {
-  await batches.whenIdle(Date.now() + timeoutMs);
-  batches.failPending(leftover);
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    try {
-      producer.disconnect(0, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    } catch {
-      clearTimeout(timer);
-      resolve();
-    }
-  });
 }

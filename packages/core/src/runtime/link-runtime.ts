@@ -49,7 +49,10 @@ const MAX_UNACKED_RECORDS = 50_000;
 // Frequent enough that a crash replays little; a commit is one cheap request per interval.
 const COMMIT_INTERVAL_MS = 250;
 const REVOKE_DRAIN_MS = 5000;
-const TRANSACTION_TIMEOUT_MS = 30_000;
+// A commit may redo its transaction once (a step that never answered, then a new producer and
+// the records again): room for both. Kafka aborts a transaction open longer than librdkafka's
+// transaction.timeout.ms (60 s), each attempt being a transaction of its own.
+const TRANSACTION_TIMEOUT_MS = 60_000;
 // Table sizes are published every this many commit ticks (5 s).
 const SIZE_TICKS = 20;
 
@@ -520,7 +523,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     const deadline = Date.now() + REVOKE_DRAIN_MS;
     const left = () => Math.max(deadline - Date.now(), 0);
     this.#tracker.revoke(partitions);
-    if (this.#batchInFlight !== undefined) await withDeadline(this.#batchInFlight, left());
+    // A transaction in flight ends (commits or aborts, within its own deadline) before its
+    // partitions go: committed by this member later, it would repeat the next owner's work.
+    if (this.#batchInFlight !== undefined) await (this.#settings.mode === 'exactly-once' ? this.#batchInFlight : withDeadline(this.#batchInFlight, left()));
     const numbers = [...new Set(partitions.map((tp) => tp.partition))];
     if (this.#tables !== undefined) await withDeadline(this.#tables.quiesce(numbers), left());
     const isIdle = await settledWithin(this.#emitter.whenIdle(), left());
