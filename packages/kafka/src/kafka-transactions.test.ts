@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ErrorCode, type OutgoingRecord, type PartitionOffset } from '@catenae/core';
+import { CatenaeError, ErrorCode, type OutgoingRecord, type PartitionOffset } from '@catenae/core';
 import Kafka from 'node-rdkafka';
 import { KafkaTransactions, type TransactionHost } from './kafka-transactions.js';
 
@@ -46,11 +46,16 @@ function rdkafkaError(code: number, flags: { isTxnRequiresAbort?: boolean; isRet
 const OFFSETS: PartitionOffset[] = [{ topic: 'in', partition: 0, offset: 42 }];
 const record = (value: string): OutgoingRecord => ({ topic: 'out', partition: undefined, key: null, value: Buffer.from(value), headers: undefined, timestamp: undefined });
 
-function setup(committed = 0): { transactions: KafkaTransactions; producers: FakeProducer[]; log: string[]; produced: string[]; host: { revokes: number } } {
+// A record that waited longer than the transaction timeout, as the transport reports it.
+const timedOut = new CatenaeError(ErrorCode.Delivery, 'a record for topic "out" was not delivered: Local: Message timed out', {
+  cause: Object.assign(new Error('Local: Message timed out'), { code: Kafka.CODES.ERRORS.ERR__MSG_TIMED_OUT }),
+});
+
+function setup(committed = 0): { transactions: KafkaTransactions; producers: FakeProducer[]; log: string[]; produced: string[]; host: { revokes: number; timeOutNext: number } } {
   const log: string[] = [];
   const producers = [new FakeProducer(1, log)];
   const produced: string[] = [];
-  const state = { revokes: 0 };
+  const state = { revokes: 0, timeOutNext: 0 };
   const consumer = {
     committed: (partitions: { topic: string; partition: number }[], _ms: number, done: (err: unknown, result: Kafka.TopicPartitionOffset[]) => void) =>
       setImmediate(done, null, partitions.map((p) => ({ ...p, offset: committed }))),
@@ -63,7 +68,7 @@ function setup(committed = 0): { transactions: KafkaTransactions; producers: Fak
     revokes: () => state.revokes,
     produceInside: (records, onAcked) => {
       for (const r of records) produced.push(`${producers.length}:${String(r.value)}`);
-      setImmediate(onAcked, null);
+      setImmediate(onAcked, state.timeOutNext > 0 && state.timeOutNext-- > 0 ? timedOut : null);
     },
     produceOutside: (records, onAcked) => {
       for (const r of records) produced.push(`outside:${String(r.value)}`);
@@ -129,6 +134,28 @@ describe('KafkaTransactions: a commit that fails where the transaction was sound
     transactions.route([record('loop')], () => undefined);
     await committing;
     assert.deepEqual(produced, ['1:a', 'outside:loop', '2:a']);
+  });
+});
+
+describe('KafkaTransactions: outputs that time out (no leader for 60 s) are produced again in a new transaction', () => {
+  it('the transaction is aborted and begun again with every output, which are then acknowledged', async () => {
+    const { transactions, log, produced, host } = setup();
+    transactions.begin();
+    await new Promise<void>((resolve) => transactions.route([record('a')], () => resolve()));
+    host.timeOutNext = 1;
+    const second = new Promise<Error | null>((resolve) => transactions.route([record('b')], resolve));
+    assert.equal(await second, null, 'acknowledged once in the new transaction');
+    await transactions.commit(OFFSETS, 5000);
+    assert.deepEqual(log, ['1:begin', '1:abort', '1:begin', '1:offsets', '1:commit']);
+    assert.deepEqual(produced, ['1:a', '1:b', '1:a', '1:b'], 'the whole transaction again, in order');
+  });
+
+  it('outputs that keep timing out fail as before: the link stops (exit 25)', async () => {
+    const { transactions, host } = setup();
+    transactions.begin();
+    host.timeOutNext = 10;
+    const acked = await new Promise<Error | null>((resolve) => transactions.route([record('a')], resolve));
+    assert.equal((acked as CatenaeError | null)?.code, ErrorCode.Delivery);
   });
 });
 

@@ -3,6 +3,7 @@ import type Kafka from 'node-rdkafka';
 import { publishClientLog } from './diagnostics.js';
 import { reasonOf } from './kafka-errors.js';
 import { classifyTransactionError, StuckCallError, type TransactionFailure } from './transaction-failure.js';
+import { TransactionOutputs } from './transaction-outputs.js';
 
 type Acked = (err: Error | null) => void;
 type State = 'idle' | 'beginning' | 'open' | 'ending';
@@ -60,9 +61,11 @@ export interface TransactionHost {
  * transaction itself was sound (a step that timed out, or one that never returns: librdkafka 2.12
  * can wait for ever in sendOffsetsToTransaction once the group coordinator's broker left the
  * cluster, confluentinc/librdkafka#5511) is redone: the transaction is aborted (by a new producer
- * with the same `transactional.id` when the old one is stuck or fenced), its records are produced
+ * with the same `transactional.id` when the old one stopped answering), its records are produced
  * again in a new one with the same offsets, and that one is committed. A transaction is never
  * redone once a revoke handed its partitions back, nor after errors of the group membership.
+ * Outputs that time out before the commit (no leader for 60 s) begin the transaction again the
+ * same way (see TransactionOutputs).
  *
  * A link without inputs has no offsets to commit with its outputs: its producer is idempotent
  * (acks=all) but not transactional, and `init` resolves at once.
@@ -74,7 +77,7 @@ export class KafkaTransactions implements TransportTransactions {
   #parked: { records: OutgoingRecord[]; onAcked: Acked }[] = [];
   #beginError: Error | undefined;
   /** What the open transaction produced, to produce again should it have to be redone. */
-  #produced: OutgoingRecord[][] = [];
+  readonly #outputs: TransactionOutputs;
   #revokesAtBegin = 0;
   #replacedProducers = 0;
   readonly #stepTimeoutMs: number;
@@ -83,6 +86,10 @@ export class KafkaTransactions implements TransportTransactions {
   /** @param timing shorter bounds for tests (defaults: 15000 ms a step, stuck 5000 ms after that). */
   constructor(host: TransactionHost, timing: { stepTimeoutMs?: number; stuckGraceMs?: number } = {}) {
     this.#host = host;
+    this.#outputs = new TransactionOutputs(
+      (records, onAcked) => host.produceInside(records, onAcked),
+      (resend) => this.#restart(resend),
+    );
     this.#stepTimeoutMs = timing.stepTimeoutMs ?? STEP_TIMEOUT_MS;
     this.#stuckGraceMs = timing.stuckGraceMs ?? STUCK_GRACE_MS;
   }
@@ -98,7 +105,7 @@ export class KafkaTransactions implements TransportTransactions {
     if (!this.#host.isTransactional) return;
     this.#state = 'beginning';
     this.#beginError = undefined;
-    this.#produced = [];
+    this.#outputs.reset();
     this.#revokesAtBegin = this.#host.revokes();
     this.#begun = this.#call('begin a transaction', undefined, (done) => this.#host.producer().beginTransaction(done)).then(
       () => {
@@ -122,10 +129,7 @@ export class KafkaTransactions implements TransportTransactions {
    */
   route(records: OutgoingRecord[], onAcked: Acked): void {
     if (!this.#host.isTransactional) return this.#host.produceInside(records, onAcked);
-    if (this.#state === 'open') {
-      this.#produced.push(records);
-      return this.#host.produceInside(records, onAcked);
-    }
+    if (this.#state === 'open') return this.#outputs.produce(records, onAcked);
     if (this.#state === 'beginning') {
       this.#parked.push({ records, onAcked });
       return;
@@ -143,7 +147,7 @@ export class KafkaTransactions implements TransportTransactions {
       const failure = await this.#sendAndCommit(offsets, deadline);
       if (failure === undefined || (await this.#redo(failure, offsets, deadline)) === 'committed') break;
     }
-    this.#produced = [];
+    this.#outputs.reset();
     this.#state = 'idle';
   }
 
@@ -152,7 +156,7 @@ export class KafkaTransactions implements TransportTransactions {
     if (!this.#host.isTransactional) return;
     await this.#begun.catch(() => undefined);
     this.#state = 'ending';
-    this.#produced = [];
+    this.#outputs.reset();
     try {
       await this.#call('abort the transaction', timeoutMs, (done) => this.#host.producer().abortTransaction(timeoutMs, done));
     } finally {
@@ -215,7 +219,7 @@ export class KafkaTransactions implements TransportTransactions {
       if (failure.step === 'commit' && (await this.#isCommitted(offsets, deadline))) return 'committed';
     }
     await this.#call('begin a transaction', undefined, (done) => this.#host.producer().beginTransaction(done));
-    await Promise.all(this.#produced.map((records) => new Promise<void>((resolve, reject) => this.#host.produceInside(records, (err) => (err ? reject(err) : resolve())))));
+    await Promise.all(this.#outputs.records.map((records) => new Promise<void>((resolve, reject) => this.#host.produceInside(records, (err) => (err ? reject(err) : resolve())))));
     return 'redone';
   }
 
@@ -229,6 +233,25 @@ export class KafkaTransactions implements TransportTransactions {
       consumer.committed(partitions, remaining(deadline), (err, result) => (err ? reject(err) : resolve(result))),
     );
     return offsets.every((o) => committed.some((c) => c.topic === o.topic && c.partition === o.partition && c.offset === o.offset));
+  }
+
+  // A record of the open transaction timed out (see TransactionOutputs): the transaction is
+  // aborted (librdkafka bumps the epoch) and begun again; what is produced meanwhile waits.
+  async #restart(resend: () => void): Promise<void> {
+    this.#state = 'beginning';
+    this.#log('a record of the transaction timed out: beginning it again with all of its outputs');
+    try {
+      const ms = this.#stepTimeoutMs;
+      await this.#call('abort the transaction', ms, (done) => this.#host.producer().abortTransaction(ms, done));
+      await this.#call('begin a transaction', undefined, (done) => this.#host.producer().beginTransaction(done));
+    } catch (err) {
+      this.#beginError = err as Error;
+      this.#release();
+      throw err;
+    }
+    resend();
+    this.#state = 'open';
+    this.#release();
   }
 
   #release(): void {
