@@ -53,6 +53,9 @@ const REVOKE_DRAIN_MS = 5000;
 // the records again): room for both. Kafka aborts a transaction open longer than librdkafka's
 // transaction.timeout.ms (60 s), each attempt being a transaction of its own.
 const TRANSACTION_TIMEOUT_MS = 60_000;
+// An instance that starts while the transaction coordinator moves (a broker just lost) waits for
+// it as for the cluster, longer than a transaction may stay open.
+const TRANSACTIONS_INIT_TIMEOUT_MS = 120_000;
 // Table sizes are published every this many commit ticks (5 s).
 const SIZE_TICKS = 20;
 
@@ -262,7 +265,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     await this.#transport.connect();
     if (settings.mode === 'exactly-once') {
       if (!this.#transport.transactions) throw new CatenaeError(ErrorCode.BadFlag, `--mode exactly-once needs a transport with transactions (Kafka or the embedded broker)`);
-      await this.#transport.transactions.init(TRANSACTION_TIMEOUT_MS);
+      await this.#transport.transactions.init(TRANSACTIONS_INIT_TIMEOUT_MS);
     }
     const topics = this.#handlers.topics.map((topic) => ({ topic }));
     if (settings.output) topics.push({ topic: settings.output });
