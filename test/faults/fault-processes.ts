@@ -16,12 +16,17 @@ export class FaultProcesses {
   constructor(kafka = KAFKA) {
     this.#kafka = kafka;
     after(() => {
-      for (const run of this.#running) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+      this.killAll();
       const dir = process.env.FAULT_LOGS;
       if (dir === undefined) return;
       mkdirSync(dir, { recursive: true });
       this.#running.forEach((run, i) => writeFileSync(join(dir, `${run.fixture}-${Date.now()}-${i}.log`), [...run.stdout, ...run.stderr].join('\n')));
     });
+  }
+
+  /** SIGKILL to every process still running (a failed test's, so the next test has the machine). */
+  killAll(): void {
+    for (const run of this.#running) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
   }
 
   /** `catenae run fixtures/<fixture> -k <kafka> ...args`. */

@@ -9,3 +9,8 @@ export function recordFigure(test: string, variant: string, figure: string): voi
   process.stdout.write(`# figure: ${test} [${variant}] ${figure}\n`);
   if (process.env.FAULT_FIGURES) appendFileSync(process.env.FAULT_FIGURES, `${JSON.stringify(line)}\n`);
 }
+
+/** One line of a fault test's progress on stderr, with the time: what a long test is waiting for. */
+export function progress(message: string): void {
+  process.stderr.write(`# ${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}

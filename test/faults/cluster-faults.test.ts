@@ -1,0 +1,58 @@
+// Issue 18: Catenae on a local three-node KRaft cluster (replication 3, min.insync.replicas 2),
+// started once for this file on ports CATENAE_CLUSTER_PORT (39192) to +5 and stopped after it.
+// Each fault runs the four modes at once, each its own topology of a relay and a counting sink.
+// UV_THREADPOOL_SIZE=16: this process runs many node-rdkafka clients (producers, readers, an RPC caller).
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { uniqueTopic } from '../support/catenae-process.js';
+import { coordinatorKill } from './cluster-coordinator-kill.js';
+import { leaderKill } from './cluster-leader-kill.js';
+import { rollingRestart } from './cluster-rolling-restart.js';
+import { ClusterTopology, MODES } from './cluster-topology.js';
+import { FaultProcesses } from './fault-processes.js';
+import { recordFigure } from './figures.js';
+import { LocalCluster } from './local-cluster.js';
+
+const cluster = new LocalCluster();
+const processes = new FaultProcesses(cluster.bootstrap);
+
+describe('a three-node Kafka cluster with brokers that die', { timeout: 1_800_000 }, () => {
+  // A failed test leaves no link running and no node down for the next one.
+  afterEach(async () => {
+    processes.killAll();
+    await cluster.heal();
+  });
+
+  it('topics the links create get the cluster default replication factor, or --replication-factor', async () => {
+    recordFigure('cluster start', '3 nodes', `kafkaClusterUp took ${cluster.startSeconds.toFixed(1)} s`);
+    const topology = new ClusterTopology(cluster, processes, MODES[0]!);
+    await topology.create();
+    const [output, flaggedOutput, uid] = [uniqueTopic('cluster_rf_out'), uniqueTopic('cluster_rf2_out'), uniqueTopic('rf')];
+    const counter = processes.run('counter', ['-i', topology.middle, '-o', output, '-g', topology.counterGroup, '--state-dir', 'memory', '--uid', uid]);
+    const relay = processes.run('relay', ['-i', topology.input, '-o', flaggedOutput, '-g', topology.relayGroup, '--replication-factor', '2']);
+    await Promise.all([counter, relay].map((p) => p.waitFor((line) => line.includes(') started on '), 90_000, 'the link to start')));
+    const created = { output, 'dead letters': `${topology.middle}.dlq`, changelog: topology.changelog, 'RPC inbox': `catenae.rpc.instance.${uid}`, 'RPC calls': 'catenae.rpc.link.Counter.call' };
+    const replicas = await Promise.all(Object.values(created).map((topic) => cluster.replicasOf(topic)));
+    const flagged = await Promise.all([flaggedOutput, `${topology.input}.dlq`].map((topic) => cluster.replicasOf(topic)));
+    assert.deepEqual(await Promise.all([counter.stop(), relay.stop()]), [0, 0]);
+    recordFigure(
+      'replicas of the topics a link creates on a 3-node cluster',
+      'default, and --replication-factor 2',
+      `${Object.keys(created).map((name, i) => `${name} ${replicas[i]}`).join(', ')}; with --replication-factor 2: output ${flagged[0]}, dead letters ${flagged[1]}`,
+    );
+    assert.deepEqual(replicas, [3, 3, 3, 3, 3], 'the cluster default');
+    assert.deepEqual(flagged, [2, 2], '--replication-factor 2');
+  });
+
+  it('the leader of every partition killed mid-stream: nothing lost in any mode, nothing duplicated and counts exact in exactly-once, keys in order but in async; RPC answered or CATENAE_RPC_TIMEOUT', async () => {
+    await leaderKill(cluster, processes, 1);
+  });
+
+  it('a rolling restart of the three nodes under load: the same promises kept', async () => {
+    await rollingRestart(cluster, processes);
+  });
+
+  it("the relay groups' coordinator killed while instances join and leave (1 -> 3 -> 1): the same promises kept", async () => {
+    await coordinatorKill(cluster, processes);
+  });
+});
