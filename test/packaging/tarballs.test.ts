@@ -56,4 +56,12 @@ describe('the packed packages, as npm would publish them', () => {
       assert.ok(manifest.types !== undefined && manifest.exports?.['.'] !== undefined, `${name} declares its types and its entry point`);
     });
   }
+
+  it('the CLI ships the templates of catenae new and runs as a bin', () => {
+    const files = tarballFiles(packed.tarballs.catenae);
+    const manifest = JSON.parse(tarballFile(packed.tarballs.catenae, 'package.json')) as Manifest;
+    assert.equal(manifest.bin?.catenae, './dist/bin.js');
+    assert.match(tarballFile(packed.tarballs.catenae, 'dist/bin.js'), /^#!\/usr\/bin\/env node/);
+    assert.ok(files.some((f) => f.startsWith('templates/')), 'templates are packed');
+  });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { MORE_COMMAND_NAMES, MORE_USAGE, runMoreCommand } from './command-table.js';
 import { graphCommand } from './graph/graph-command.js';
 import { kafkaCommand } from './kafka-command.js';
 import { RUN_FLAGS } from './flags.js';
@@ -10,6 +11,8 @@ const USAGE = `Usage:
   catenae kafka up|down [--port N]      start or stop a local Kafka broker (default port 9092)
   catenae graph <link files...> [-i a,b] [-o t] [--out graph.svg] [--format mermaid|svg]
                                         draw the topology (-i/-o after a file apply to its link)
+${MORE_USAGE}
+  (catenae <command> --help: the flags of one command)
 
 Flags of catenae run (each also CATENAE_<FLAG> in the environment):
 ${RUN_FLAGS.map((flag) => `  ${(flag.alias ? `-${flag.alias}, ` : '    ') + `--${flag.name}`}`.padEnd(30) + flag.describe).join('\n')}
@@ -38,7 +41,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'help':
         return usage(command === undefined ? 1 : 0);
       default:
-        process.stderr.write(`catenae: unknown command "${command}": expected run, kafka or graph\n`);
+        if (MORE_COMMAND_NAMES.includes(command)) return await runMoreCommand(command, rest, env)!;
+        process.stderr.write(`catenae: unknown command "${command}": expected run, kafka, graph, ${MORE_COMMAND_NAMES.join(', ')}\n`);
         return 2;
     }
   } catch (err) {
