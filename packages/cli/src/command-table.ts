@@ -1,3 +1,4 @@
+import { DEV_USAGE, devCommand } from './dev/dev-command.js';
 import { NEW_USAGE, newCommand } from './new/new-command.js';
 
 /** A `catenae` command besides run, kafka and graph: its help and what runs it. */
@@ -9,6 +10,7 @@ interface Command {
 /** The day-to-day commands, by name. */
 const COMMANDS: Readonly<Record<string, Command>> = {
   new: { usage: NEW_USAGE, run: (argv) => newCommand(argv) },
+  dev: { usage: DEV_USAGE, run: (argv, env) => devCommand(argv, env) },
 };
 
 /** Their names, for the unknown-command message. */

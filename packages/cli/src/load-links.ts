@@ -12,17 +12,18 @@ export function moduleUrlOf(link: LinkDefinition): string | undefined {
 
 /**
  * Imports each link module and returns every link they export, checking names are unique.
+ * `query` is appended to each module's URL (`catenae dev` loads each generation afresh).
  * @throws CatenaeError `CATENAE_NO_LINK` for a missing file, a module that fails to load or exports no link;
  *   `CATENAE_DUPLICATE_LINK` for two links of one name.
  */
-export async function loadLinks(files: readonly string[], cwd: string): Promise<LinkDefinition[]> {
+export async function loadLinks(files: readonly string[], cwd: string, query = ''): Promise<LinkDefinition[]> {
   const links: LinkDefinition[] = [];
   for (const file of files) {
     const path = resolve(cwd, file);
     if (!existsSync(path)) throw new CatenaeError(ErrorCode.NoLink, `cannot find link file ${file} (looked at ${path})`);
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      exports = (await import(pathToFileURL(path).href + query)) as Record<string, unknown>;
     } catch (err) {
       throw new CatenaeError(ErrorCode.NoLink, `cannot load ${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
     }

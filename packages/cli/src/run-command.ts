@@ -57,7 +57,8 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   return 0;
 }
 
-async function loadConnectors(): Promise<void> {
+/** Loads @catenae/connectors, which plugs the stores of -m and -a in. @throws CatenaeError `CATENAE_STORE` when absent. */
+export async function loadConnectors(): Promise<void> {
   const name = '@catenae/connectors';
   try {
     await import(name);
@@ -75,7 +76,7 @@ export const DEFAULT_STATE_DIR = join(tmpdir(), 'catenae-state');
  * memory (the embedded broker's changelogs live no longer than the process). Without the package
  * and without an explicit `--state-dir`, tables stay in memory.
  */
-async function chooseStateDir(options: StartOptions, links: readonly LinkDefinition[]): Promise<void> {
+export async function chooseStateDir(options: StartOptions, links: readonly LinkDefinition[]): Promise<void> {
   if (options.stateDir === 'memory') {
     delete options.stateDir;
     return;
