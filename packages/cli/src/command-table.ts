@@ -1,5 +1,6 @@
 import { DEV_USAGE, devCommand } from './dev/dev-command.js';
 import { NEW_USAGE, newCommand } from './new/new-command.js';
+import { TOPICS_USAGE, topicsCommand } from './topics-command.js';
 
 /** A `catenae` command besides run, kafka and graph: its help and what runs it. */
 interface Command {
@@ -11,6 +12,7 @@ interface Command {
 const COMMANDS: Readonly<Record<string, Command>> = {
   new: { usage: NEW_USAGE, run: (argv) => newCommand(argv) },
   dev: { usage: DEV_USAGE, run: (argv, env) => devCommand(argv, env) },
+  topics: { usage: TOPICS_USAGE, run: topicsCommand },
 };
 
 /** Their names, for the unknown-command message. */
