@@ -1,5 +1,6 @@
 import { DEV_USAGE, devCommand } from './dev/dev-command.js';
 import { NEW_USAGE, newCommand } from './new/new-command.js';
+import { RPC_USAGE, rpcCommand } from './rpc-command.js';
 import { TOPICS_USAGE, topicsCommand } from './topics-command.js';
 
 /** A `catenae` command besides run, kafka and graph: its help and what runs it. */
@@ -13,6 +14,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   new: { usage: NEW_USAGE, run: (argv) => newCommand(argv) },
   dev: { usage: DEV_USAGE, run: (argv, env) => devCommand(argv, env) },
   topics: { usage: TOPICS_USAGE, run: topicsCommand },
+  rpc: { usage: RPC_USAGE, run: rpcCommand },
 };
 
 /** Their names, for the unknown-command message. */
