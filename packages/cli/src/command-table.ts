@@ -1,4 +1,5 @@
 import { DEV_USAGE, devCommand } from './dev/dev-command.js';
+import { DLQ_USAGE, dlqCommand } from './dlq/dlq-command.js';
 import { NEW_USAGE, newCommand } from './new/new-command.js';
 import { RPC_USAGE, rpcCommand } from './rpc-command.js';
 import { TOPICS_USAGE, topicsCommand } from './topics-command.js';
@@ -15,6 +16,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   dev: { usage: DEV_USAGE, run: (argv, env) => devCommand(argv, env) },
   topics: { usage: TOPICS_USAGE, run: topicsCommand },
   rpc: { usage: RPC_USAGE, run: rpcCommand },
+  dlq: { usage: DLQ_USAGE, run: dlqCommand },
 };
 
 /** Their names, for the unknown-command message. */
