@@ -5,6 +5,8 @@ import type { Context } from './context.js';
 import type { Emitter } from './emitter.js';
 import type { OutgoingRecord } from '../transport/records.js';
 import type { LinkTables } from '../state/link-tables.js';
+import { LinkTracing } from '../tracing/link-tracing.js';
+import { tracingState } from '../tracing/tracing-state.js';
 
 /** How a handler hands back its outputs, decided once per method from its function kind. */
 export type HandlerKind = 'plain' | 'generator' | 'async-generator';
@@ -50,6 +52,7 @@ export class Dispatcher {
   readonly #linkName: string;
   readonly #pinsKeyless: boolean;
   readonly #tables: LinkTables | undefined;
+  readonly #tracing: LinkTracing;
 
   /**
    * @param pinsKeyless send keyless outputs to partition 0, so they keep their order downstream
@@ -74,6 +77,7 @@ export class Dispatcher {
     this.#linkName = linkName;
     this.#pinsKeyless = pinsKeyless;
     this.#tables = tables;
+    this.#tracing = new LinkTracing(ctx);
   }
 
   /**
@@ -81,9 +85,14 @@ export class Dispatcher {
    * are queued), or a promise when it is asynchronous. A synchronous throw propagates.
    */
   invoke(handler: Handler, electron: Electron): Promise<void> | undefined {
+    if (tracingState.isOn) return this.#tracing.invoke(this.#invoke, handler, electron);
+    return this.#invoke(handler, electron);
+  }
+
+  readonly #invoke = (handler: Handler, electron: Electron): Promise<void> | undefined => {
     const tables = this.#tables;
     return tables === undefined ? this.#run(handler, electron) : tables.invoke(handler, electron, this.#run);
-  }
+  };
 
   readonly #run = (handler: Handler, electron: Electron): Promise<void> | undefined => {
     const result = handler.fn.call(this.#instance, electron, this.#ctx);
@@ -114,6 +123,7 @@ export class Dispatcher {
         ? this.#codec.encode(value.value, value.key, topic ?? value.topic ?? this.#output ?? this.#noOutput(), value.headers, value.timestamp)
         : this.#codec.encode(value, null, topic ?? this.#output ?? this.#noOutput(), undefined, undefined);
     if (this.#pinsKeyless && record.key === null) record.partition = 0;
+    if (tracingState.isOn) this.#tracing.inject(record);
     return record;
   }
 

@@ -9,6 +9,9 @@ import { withDeadline } from '../with-deadline.js';
 import { publishRpcCall } from './publish-rpc-call.js';
 import { RpcClient } from './rpc-client.js';
 import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcRequest } from './rpc-envelope.js';
+import { LinkTracing } from '../../tracing/link-tracing.js';
+import { TRACEPARENT_HEADER } from '../../tracing/traceparent.js';
+import { refreshTracing, tracingState } from '../../tracing/tracing-state.js';
 import { BROADCAST_TOPIC, fanoutGroup, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkKeyedTopic, linkTopic } from './rpc-topics.js';
 
 const FETCH_MAX = 100;
@@ -42,6 +45,7 @@ export class RpcEndpoint {
   readonly #inbox: Transport;
   readonly #fanout: Transport | undefined;
   readonly #calls: Transport | undefined;
+  readonly #tracing: LinkTracing;
   #isRunning = false;
   readonly #loops: Promise<void>[] = [];
 
@@ -60,8 +64,9 @@ export class RpcEndpoint {
     this.#inbox = factory.create({ clientId, groupId: inboxGroup(uid), config: earliest });
     this.#fanout = serves ? factory.create({ clientId: `${clientId}-fanout`, groupId: fanoutGroup(uid), config: latest }) : undefined;
     this.#calls = serves ? factory.create({ clientId: `${clientId}-calls`, groupId: linkCallGroup(link), config: earliest }) : undefined;
+    this.#tracing = new LinkTracing({ linkName: link, uid, consumerGroup: undefined });
     this.client = new RpcClient(host.self, {
-      send: (topic, message, route) => this.start().then(() => this.#send(topic, message, route)),
+      send: (topic, message, route, traceparent) => this.start().then(() => this.#send(topic, message, route, traceparent)),
       partitionCount: (topic) => this.start().then(() => this.#inbox.partitionCount(topic)),
     });
   }
@@ -124,6 +129,7 @@ export class RpcEndpoint {
         }),
       );
       if (records.length === 0) continue;
+      refreshTracing();
       for (const record of records) void this.#handle(record);
       const last = new Map<string, { topic: string; partition: number; offset: number }>();
       for (const r of records) last.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
@@ -133,14 +139,14 @@ export class RpcEndpoint {
 
   async #handle(record: RawRecord): Promise<void> {
     const where = `${record.topic}[${record.partition}]@${record.offset}`;
-    let value: unknown;
+    let electron;
     try {
-      value = this.#codec.decode(record).value;
+      electron = this.#codec.decode(record);
     } catch (err) {
       this.#logger.warn(`ignored a malformed RPC message on ${where}: ${errorMessage(err)}`);
       return;
     }
-    await this.#serve(value, record.topic, where, true);
+    await this.#serve(electron.value, record.topic, where, true, electron.headers?.[TRACEPARENT_HEADER]);
   }
 
   /**
@@ -151,7 +157,7 @@ export class RpcEndpoint {
     return this.#serve(value, linkKeyedTopic(this.#host.self.link), where, false);
   }
 
-  async #serve(value: unknown, topic: string, where: string, isExclusive: boolean): Promise<void> {
+  async #serve(value: unknown, topic: string, where: string, isExclusive: boolean, traceparent?: string | Buffer): Promise<void> {
     let request: RpcRequest;
     try {
       const message = parseRpcMessage(value);
@@ -183,7 +189,9 @@ export class RpcEndpoint {
       }
       const fn = (this.#host.instance as Record<string, Function>)[method]!;
       const call = async () => fn.call(this.#host.instance, request.args, this.#host.contextFor(from));
-      const result = await (isExclusive ? this.#host.runExclusive(call) : call());
+      // Traced: the method runs in a span of its own, child of the caller's.
+      const run = tracingState.isOn ? () => this.#tracing.serve(method, from, traceparent, call) : call;
+      const result = await (isExclusive ? this.#host.runExclusive(run) : run());
       publishRpcCall(this.#host.self.link, method, 'served', 'ok', startedAt);
       if (id !== undefined) await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: true, result });
     } catch (err) {
@@ -206,8 +214,8 @@ export class RpcEndpoint {
     await this.#send(replyTo, { kind: 'reply', id, from: this.#host.self, ok: false, error }).catch(() => undefined);
   }
 
-  #send(topic: string, message: RpcMessage, route?: { key: Buffer; partition: number }): Promise<void> {
-    const record = this.#codec.encode(message, route?.key ?? null, topic, undefined, undefined);
+  #send(topic: string, message: RpcMessage, route?: { key: Buffer; partition: number }, traceparent?: string): Promise<void> {
+    const record = this.#codec.encode(message, route?.key ?? null, topic, traceparent === undefined ? undefined : { [TRACEPARENT_HEADER]: traceparent }, undefined);
     if (route !== undefined) record.partition = route.partition;
     return new Promise((resolve, reject) => this.#inbox.produce([record], (err) => (err ? reject(err) : resolve())));
   }
