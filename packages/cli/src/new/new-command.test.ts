@@ -19,10 +19,11 @@ describe('catenae new', () => {
     const lines: string[] = [];
     assert.equal(await newCommand(['My App'], scratch, (line) => lines.push(line)), 0);
     const dir = join(scratch, 'My App');
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string>; dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string>; dependencies: Record<string, string>; optionalDependencies: Record<string, string> };
     assert.equal(manifest.name, 'my-app');
-    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['@catenae/core', '@catenae/kafka', 'catenae']);
-    assert.ok(Object.values(manifest.dependencies).every((range) => /^\^\d+\.\d+\.\d+$/.test(range)));
+    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['@catenae/core', 'catenae']);
+    assert.deepEqual(Object.keys(manifest.optionalDependencies), ['@catenae/kafka'], 'a project without a C++ toolchain still installs');
+    assert.ok([...Object.values(manifest.dependencies), ...Object.values(manifest.optionalDependencies)].every((range) => /^\^\d+\.\d+\.\d+$/.test(range)));
     assert.match(manifest.scripts.test!, /tsc && node --test/);
     for (const file of ['tsconfig.json', 'src/source.ts', 'src/middle.ts', 'src/leaf.ts', 'src/topology.test.ts', 'Dockerfile', 'README.md', '.gitignore', '.dockerignore']) {
       assert.ok(readFileSync(join(dir, file), 'utf8').length > 0, file);
@@ -38,8 +39,9 @@ describe('catenae new', () => {
     mkdirSync(tarballs);
     for (const file of ['catenae-core-0.1.0.tgz', 'catenae-kafka-0.1.0.tgz', 'catenae-0.1.0.tgz', 'catenae-connectors-0.1.0.tgz']) writeFileSync(join(tarballs, file), '');
     await newCommand(['from-tarballs', '--tarballs', tarballs], scratch, quiet);
-    const manifest = JSON.parse(readFileSync(join(scratch, 'from-tarballs', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; overrides: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(scratch, 'from-tarballs', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies: Record<string, string>; overrides: Record<string, string> };
     assert.equal(manifest.dependencies['@catenae/core'], `file:${join(tarballs, 'catenae-core-0.1.0.tgz')}`);
+    assert.equal(manifest.optionalDependencies['@catenae/kafka'], `file:${join(tarballs, 'catenae-kafka-0.1.0.tgz')}`);
     assert.equal(manifest.dependencies.catenae, `file:${join(tarballs, 'catenae-0.1.0.tgz')}`);
     assert.equal(manifest.overrides['@catenae/core'], '$@catenae/core');
   });

@@ -6,14 +6,15 @@ import { packageNameOf, scaffoldProject, type ProjectDependencies } from './scaf
 
 /** Help of `catenae new`. */
 export const NEW_USAGE = `catenae new <dir> [--name npm-name] [--tarballs dir]
-  Writes a project into <dir>: package.json (@catenae/core, @catenae/kafka, catenae), a tsconfig
+  Writes a project into <dir>: package.json (@catenae/core, catenae; @catenae/kafka optional), a tsconfig
   for the decorators, a source, a middle and a leaf link, a TestDriver test, a Dockerfile on the
   link base image and a README. Then: cd <dir> && npm install && npm test.
   --name      the package name (default: the directory's name)
   --tarballs  a directory of pnpm pack tarballs to depend on (file:) instead of the registry`;
 
-// The packages a new project depends on (the CLI loads @catenae/kafka for -k).
-const PACKAGES = ['@catenae/core', '@catenae/kafka', 'catenae'] as const;
+// The packages a new project depends on; the CLI loads @catenae/kafka for -k.
+const PACKAGES = ['@catenae/core', 'catenae'] as const;
+const OPTIONAL_PACKAGES = ['@catenae/kafka'] as const;
 
 /**
  * `catenae new <dir>`: scaffolds a project whose `npm test` passes once installed.
@@ -37,7 +38,8 @@ export async function newCommand(argv: readonly string[], cwd = process.cwd(), p
 /** The packages at this CLI's own version (they are released together). */
 function registryDependencies(): ProjectDependencies {
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return { dependencies: Object.fromEntries(PACKAGES.map((name) => [name, `^${version}`])) };
+  const range = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, `^${version}`]));
+  return { dependencies: range(PACKAGES), optionalDependencies: range(OPTIONAL_PACKAGES) };
 }
 
 /**
@@ -52,13 +54,14 @@ function tarballDependencies(dir: string): ProjectDependencies {
     throw new CatenaeError(ErrorCode.BadFlag, `--tarballs ${dir} cannot be read: ${(err as Error).message}`);
   }
   const dependencies: Record<string, string> = {};
+  const optionalDependencies: Record<string, string> = {};
   const overrides: Record<string, string> = {};
-  for (const name of PACKAGES) {
+  for (const name of [...PACKAGES, ...OPTIONAL_PACKAGES]) {
     const prefix = name.replace('@', '').replace('/', '-');
     const file = files.filter((f) => new RegExp(`^${prefix}-\\d+\\.\\d+\\.\\d+[^/]*\\.tgz$`).test(f)).sort().at(-1);
     if (file === undefined) throw new CatenaeError(ErrorCode.BadFlag, `--tarballs ${dir} has no ${prefix}-<version>.tgz (make them with pnpm -r pack)`);
-    dependencies[name] = `file:${join(dir, file)}`;
+    ((PACKAGES as readonly string[]).includes(name) ? dependencies : optionalDependencies)[name] = `file:${join(dir, file)}`;
     overrides[name] = `$${name}`;
   }
-  return { dependencies, overrides };
+  return { dependencies, optionalDependencies, overrides };
 }

@@ -13,6 +13,12 @@ const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
 export interface ProjectDependencies {
   /** npm name → version range or `file:` tarball. */
   dependencies: Record<string, string>;
+  /**
+   * The same, for packages a project can do without: `@catenae/kafka`, whose native build needs a
+   * C++ toolchain. npm installs them unless told `--omit=optional`, and a failed build does not
+   * fail the install: tests and embedded runs go on, `-k` then asks for the package.
+   */
+  optionalDependencies: Record<string, string>;
   /** npm `overrides`, so that packages depending on each other take the same copies. */
   overrides?: Record<string, string>;
 }
@@ -59,6 +65,7 @@ export function manifestOf(name: string, deps: ProjectDependencies): Record<stri
       'kafka:down': 'catenae kafka down',
     },
     dependencies: deps.dependencies,
+    optionalDependencies: deps.optionalDependencies,
     devDependencies: { '@types/node': '^20.19.0', typescript: '~5.9.3' },
     ...(deps.overrides === undefined ? {} : { overrides: deps.overrides }),
   };
