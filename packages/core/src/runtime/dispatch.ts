@@ -85,11 +85,14 @@ export class Dispatcher {
    * are queued), or a promise when it is asynchronous. A synchronous throw propagates.
    */
   invoke(handler: Handler, electron: Electron): Promise<void> | undefined {
-    if (tracingState.isOn) return this.#tracing.invoke(this.#invoke, handler, electron);
-    return this.#invoke(handler, electron);
+    if (tracingState.isOn) return this.#tracing.invoke(this.#invokeInSpan, handler, electron);
+    const tables = this.#tables;
+    return tables === undefined ? this.#run(handler, electron) : tables.invoke(handler, electron, this.#run);
   }
 
-  readonly #invoke = (handler: Handler, electron: Electron): Promise<void> | undefined => {
+  // The same, called by the tracing inside the electron's span; the untraced path above stays
+  // free of the extra call.
+  readonly #invokeInSpan = (handler: Handler, electron: Electron): Promise<void> | undefined => {
     const tables = this.#tables;
     return tables === undefined ? this.#run(handler, electron) : tables.invoke(handler, electron, this.#run);
   };

@@ -1,4 +1,4 @@
-import type { Context as OtelContext, Span, SpanContext, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context as OtelContext, Span, SpanContext, Tracer } from '@opentelemetry/api';
 import type { Electron, Headers } from '../electron.js';
 import type { MessageHeader, OutgoingRecord } from '../transport/records.js';
 import { formatTraceparent, parseTraceparent, TRACEPARENT_HEADER, TRACESTATE_HEADER } from './traceparent.js';
@@ -37,25 +37,9 @@ export class LinkTracing {
   invoke<H extends { readonly method: string }>(run: (handler: H, electron: Electron) => Promise<void> | undefined, handler: H, electron: Electron): Promise<void> | undefined {
     const api = otel();
     const parent = remoteParent(electron.headers) ?? api.ROOT_CONTEXT;
-    const span = this.#tracerOf().startSpan(
-      `process ${electron.previousTopic}`,
-      {
-        kind: api.SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': electron.previousTopic,
-          'messaging.destination.partition.id': String(electron.partition),
-          'messaging.kafka.offset': electron.offset,
-          ...(typeof electron.key === 'string' ? { 'messaging.kafka.message.key': electron.key } : {}),
-          ...(this.#link.consumerGroup === undefined ? {} : { 'messaging.consumer.group.name': this.#link.consumerGroup }),
-          'catenae.link': this.#link.linkName,
-          'catenae.uid': this.#link.uid,
-          'catenae.handler': handler.method,
-        },
-      },
-      parent,
-    );
+    const span = this.#tracerOf().startSpan(`process ${electron.previousTopic}`, { kind: api.SpanKind.CONSUMER }, parent);
+    // Attributes only for spans the sampler keeps: building them is wasted on one it drops.
+    if (span.isRecording()) span.setAttributes(this.#attributesOf(electron, handler.method));
     const previous = current;
     current = span;
     let pending: Promise<void> | undefined;
@@ -120,6 +104,22 @@ export class LinkTracing {
         throw err;
       },
     );
+  }
+
+  #attributesOf(electron: Electron, method: string): Attributes {
+    const attributes: Attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': electron.previousTopic,
+      'messaging.destination.partition.id': String(electron.partition),
+      'messaging.kafka.offset': electron.offset,
+      'catenae.link': this.#link.linkName,
+      'catenae.uid': this.#link.uid,
+      'catenae.handler': method,
+    };
+    if (typeof electron.key === 'string') attributes['messaging.kafka.message.key'] = electron.key;
+    if (this.#link.consumerGroup !== undefined) attributes['messaging.consumer.group.name'] = this.#link.consumerGroup;
+    return attributes;
   }
 
   #tracerOf(): Tracer {

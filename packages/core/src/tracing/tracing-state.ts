@@ -36,7 +36,10 @@ export function refreshTracing(): void {
   if (api === undefined) return;
   const provider = api.trace.getTracerProvider();
   // Registered through another copy of the API: not our proxy class, but a provider all the same.
-  tracingState.isOn = !(provider instanceof api.ProxyTracerProvider) || provider.getDelegate() !== noopProvider;
+  const isOn = !(provider instanceof api.ProxyTracerProvider) || provider.getDelegate() !== noopProvider;
+  // Written only when it changes: V8 treats a field never stored to again as a constant in the
+  // optimized code that reads it, and a store (even of the same value) can throw that code away.
+  if (isOn !== tracingState.isOn) tracingState.isOn = isOn;
 }
 
 /** The loaded API; only called while `tracingState.isOn`. */
