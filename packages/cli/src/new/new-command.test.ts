@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,11 @@ describe('catenae new', () => {
     const out = execFileSync(process.execPath, ['--test', 'dist/topology.test.js'], { cwd: dir, encoding: 'utf8', env });
     assert.match(out, /# pass 2/);
     assert.match(out, /# fail 0/);
+    // The Dockerfile copies dist/ into the image's app directory and runs a file the build made.
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    assert.match(dockerfile, /^COPY dist\/ \.\/$/m);
+    const [file] = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
+    assert.ok(existsSync(join(dir, 'dist', file!)), `dist/${file} is built`);
   });
 
   it('names the package after the directory, as npm allows', () => {
