@@ -108,7 +108,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
 }
 
 /** The record a dead letter came from, bound for its source topic (or `to`); undefined without one. */
-export function replayRecordOf(letter: RawRecord, to: string | undefined): OutgoingRecord | undefined {
+function replayRecordOf(letter: RawRecord, to: string | undefined): OutgoingRecord | undefined {
   const destination = to ?? headerText(letter.headers, SOURCE_TOPIC);
   if (destination === undefined || destination === '') return undefined;
   const headers: MessageHeader[] = [];

@@ -49,7 +49,7 @@ export async function scaffoldProject(dir: string, name: string, deps: ProjectDe
 }
 
 /** The new project's package.json. */
-export function manifestOf(name: string, deps: ProjectDependencies): Record<string, unknown> {
+function manifestOf(name: string, deps: ProjectDependencies): Record<string, unknown> {
   return {
     name,
     version: '0.1.0',
