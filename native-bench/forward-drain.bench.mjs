@@ -4,7 +4,8 @@
 // the figure is the span of the broker's append timestamps there, so process start and group
 // join count for none of them. The harness only polls the output's watermarks until the backlog
 // is through, then stops the stage and reads the timestamps. Runs alternate.
-// Usage: node native-bench/forward-drain.bench.mjs [backlog=200000] [runs=3]
+// Usage: node native-bench/forward-drain.bench.mjs [backlog=200000] [runs=3] [variants=raw,kafkajs,catenae]
+// Variant `catenae-silent` is the Catenae stage with `--announce-interval 0` (no announcements).
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchProcess } from './lib/bench-process.mjs';
@@ -16,8 +17,9 @@ const PARTITIONS = 4;
 export const DRAIN_VARIANTS = ['raw', 'kafkajs', 'catenae'];
 
 function stageOf(variant, brokers, input, output, group) {
-  if (variant === 'catenae') {
-    return new BenchProcess('catenae-map', [here('../packages/cli/dist/bin.js'), 'run', here('links/pipeline-map.mjs'), '-k', brokers, '-i', input, '-o', output, '-g', group, '--log-level', 'warn']);
+  if (variant === 'catenae' || variant === 'catenae-silent') {
+    const silent = variant === 'catenae-silent' ? ['--announce-interval', '0'] : [];
+    return new BenchProcess(`${variant}-map`, [here('../packages/cli/dist/bin.js'), 'run', here('links/pipeline-map.mjs'), '-k', brokers, '-i', input, '-o', output, '-g', group, '--log-level', 'warn', ...silent]);
   }
   return new BenchProcess(`${variant}-map`, [here(`pipeline/${variant}.mjs`), 'map'], { BENCH_BROKERS: brokers, BENCH_IN: input, BENCH_OUT: output, BENCH_GROUP: group });
 }
@@ -60,9 +62,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const backlog = Number(process.argv[2] ?? 200_000);
   const runs = Number(process.argv[3] ?? 3);
   const port = Number(process.env.KAFKA_PORT ?? 9092);
-  const rates = await runDrain({ brokers: `127.0.0.1:${port}`, backlog, runs });
+  const variants = process.argv[4]?.split(',') ?? DRAIN_VARIANTS;
+  const rates = await runDrain({ brokers: `127.0.0.1:${port}`, backlog, runs, variants });
   const show = (xs) => `${Math.round(median(xs))}/s (runs: ${xs.map((x) => Math.round(x)).join(', ')})`;
   console.log(`forward drain of ${backlog} x 100 B, ${PARTITIONS} partitions:`);
   for (const [variant, xs] of Object.entries(rates)) console.log(`  ${variant.padEnd(8)} ${show(xs)}`);
-  console.log(`  ratio catenae/raw: ${(median(rates.catenae) / median(rates.raw)).toFixed(3)}`);
+  if (rates.catenae && rates.raw) console.log(`  ratio catenae/raw: ${(median(rates.catenae) / median(rates.raw)).toFixed(3)}`);
+  if (rates.catenae && rates['catenae-silent']) console.log(`  ratio catenae/catenae-silent: ${(median(rates.catenae) / median(rates['catenae-silent'])).toFixed(3)}`);
 }

@@ -1,12 +1,13 @@
 // `pnpm bench`: the benchmarks of issues 11, 15 and 17 in one run, on the local Kafka broker
 // (started here unless it answers already; left running either way). Writes
 // native-bench/out/results.json and out/chart.svg, prints the tables, and rewrites the generated
-// part of native-bench/RESULTS.md (between its markers; other sections stay) and
+// parts of native-bench/RESULTS.md (between their markers; other sections stay) and
 // native-bench/chart.svg.
 // Usage: node native-bench/run.mjs [--smoke] [--runs N] [--only throughput,drain,embedded,latency,codecs,rpc,tables,windows,table-memory]
 //   --smoke: a few thousand electrons, one run, nothing written outside out/ (for CI; no timing asserted)
-//   table-memory (10M keys, about 6 minutes) runs only when named in --only; a full run of it
-//   rewrites its own generated part of RESULTS.md.
+//   table-memory (10M keys, about ten minutes) runs only when named in --only. A full run rewrites
+//   every generated part of RESULTS.md it ran; an --only run rewrites the part of the tables
+//   (when it ran `tables`) or of the memory, never issue 11's.
 import { execSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,7 @@ import { runEmbeddedLink } from './embedded-link.bench.mjs';
 import { runDrain } from './forward-drain.bench.mjs';
 import { summarize } from './lib/stats.mjs';
 import { LOW_LATENCY_CONFIG, VARIANTS, brokerPid, runPipeline } from './pipeline.bench.mjs';
-import { BEGIN, END, MEMORY_BEGIN, MEMORY_END, renderMemory, renderResults } from './results-md.mjs';
+import { BEGIN, END, MEMORY_BEGIN, MEMORY_END, TABLES_BEGIN, TABLES_END, renderMemory, renderResults, renderTables } from './results-md.mjs';
 import { rpcOnTestDriver, rpcOverKafka } from './rpc.bench.mjs';
 import { runTableMemory } from './table-memory.bench.mjs';
 import { COUNT_SYSTEMS, runRestores, runTableCounts, summarizeRuns } from './tables.bench.mjs';
@@ -171,7 +172,11 @@ if (sections.has('table-memory')) {
 
 results.machine.loadAverage.end = os.loadavg()[0];
 results.seconds = Math.round((performance.now() - started) / 1000);
-const markdown = [renderResults(results), results.tableMemory ? renderMemory(results) : ''].join('\n\n').trimEnd();
+const ISSUE_11 = ['throughput', 'drain', 'embedded', 'latency', 'codecs', 'rpc'];
+const hasIssue11 = ISSUE_11.some((s) => sections.has(s));
+const hasTables = results.tables !== undefined || results.windows !== undefined;
+const blocks = [hasIssue11 && renderResults(results), hasTables && renderTables(results), results.tableMemory && renderMemory(results)];
+const markdown = blocks.filter(Boolean).join('\n\n');
 mkdirSync(here('out'), { recursive: true });
 writeFileSync(here('out/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(here('out/results.md'), `${markdown}\n`);
@@ -186,15 +191,20 @@ function replaceBlock(text, begin, end, block) {
   return from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end.length) : `${text.trimEnd()}\n\n${block}\n`;
 }
 
-const isFullMemoryRun = !smoke && results.tableMemory !== undefined;
-if ((!smoke && !flags.only) || isFullMemoryRun) {
+// A full run rewrites every generated part it ran; an --only run the parts of issues 15 and 17
+// it ran whole (the tables with their restores, or the memory), never issue 11's.
+const writes = smoke
+  ? []
+  : [
+      !flags.only && [BEGIN, END, renderResults],
+      results.tables !== undefined && [TABLES_BEGIN, TABLES_END, renderTables],
+      results.tableMemory !== undefined && [MEMORY_BEGIN, MEMORY_END, renderMemory],
+    ].filter(Boolean);
+if (writes.length > 0) {
   const path = here('RESULTS.md');
   let text = existsSync(path) ? readFileSync(path, 'utf8') : '# native-bench results\n\n';
-  if (!flags.only) {
-    text = replaceBlock(text, BEGIN, END, renderResults(results));
-    copyFileSync(here('out/chart.svg'), here('chart.svg'));
-  }
-  if (isFullMemoryRun) text = replaceBlock(text, MEMORY_BEGIN, MEMORY_END, renderMemory(results));
+  for (const [begin, end, render] of writes) text = replaceBlock(text, begin, end, render(results));
   writeFileSync(path, text);
+  if (!flags.only) copyFileSync(here('out/chart.svg'), here('chart.svg'));
   log(`RESULTS.md${flags.only ? '' : ' and chart.svg'} updated`);
 }

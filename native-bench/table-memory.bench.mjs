@@ -3,7 +3,8 @@
 // with --state-dir memory. The harness samples the process's /proc/<pid>/status every
 // SAMPLE_EVERY_MS (RSS, and its anonymous and file-backed parts: LMDB's pages are a mapped file)
 // until every record is counted and every count is out, then reads its peak RSS (VmHWM),
-// process_resident_memory_bytes and catenae_table_entries on --metrics-port.
+// process_resident_memory_bytes and catenae_table_entries on --metrics-port. A link that dies on
+// the way (out of memory) is reported as such, with the entries it had and its sampled peak.
 // Usage: node native-bench/table-memory.bench.mjs [keys=10000000]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -25,17 +26,19 @@ async function memoryOnce({ brokers, input, keys, variant }) {
   const port = await freePort();
   const proc = startCatenaeCount({ brokers, input, output, group: id, stateDir: variant === 'memory' ? 'memory' : dir, count: keys, flags: ['--metrics-port', String(port)] });
   const peak = { rss: 0, anon: 0, file: 0 };
+  let entriesSeen = 0;
   let sampling = true;
   const sampler = (async () => {
-    while (sampling) {
+    for (let i = 0; sampling; i++) {
       const m = procMemory(proc.pid);
       if (m) for (const field of Object.keys(peak)) peak[field] = Math.max(peak[field], m[field]);
+      if (i % 8 === 0) entriesSeen = Math.max(entriesSeen, (await readMetric(port, 'catenae_table_entries')) || 0);
       await sleep(SAMPLE_EVERY_MS);
     }
   })();
   try {
     const { first } = await proc.untilMessage('first', 120_000);
-    const { last } = await proc.untilMessage('last', 1_200_000);
+    const { last } = await proc.untilMessage('last', 1_800_000);
     const entries = await untilEntries(proc, port, keys, 120_000);
     for (const deadline = Date.now() + 300_000; (await countRecords(brokers, output, PARTITIONS)) < keys; await sleep(500)) {
       if (Date.now() > deadline || proc.exitCode !== undefined) throw new Error(`${proc.name}: not every count out:\n${proc.stderr.slice(-15).join('\n')}`);
@@ -44,6 +47,11 @@ async function memoryOnce({ brokers, input, keys, variant }) {
     const memory = procMemory(proc.pid);
     const storeBytes = variant === 'memory' ? 0 : Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
     return { rate: keys / ((last - first) / 1000), peakRssBytes: memory.peakRss, peakAnonBytes: peak.anon, peakFileBytes: peak.file, rssAtEndBytes: metricRss, entries, storeBytes };
+  } catch (err) {
+    if (proc.exitCode === undefined) throw err;
+    // The link died (out of memory, say): what it reached is the figure.
+    const why = proc.stderr.find((line) => /FATAL|out of memory|Error/.test(line)) ?? `exit ${proc.exitCode}`;
+    return { failed: `${why.trim()} (exit ${proc.exitCode})`, entries: entriesSeen, peakRssBytes: peak.rss, peakAnonBytes: peak.anon, peakFileBytes: peak.file };
   } finally {
     sampling = false;
     await sampler;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings a fresh machine (Node 20 and npm) to where `pnpm demo` and `pnpm test` run:
-# pnpm, Java and Maven (the local Kafka broker runs Apache Kafka's jars), and the workspace's
-# packages (node-rdkafka compiles librdkafka, about 2 minutes the first time).
+# pnpm, Java and Maven (the local Kafka broker runs Apache Kafka's jars), Chromium (the dashboard's
+# browser test), and the workspace's packages (node-rdkafka compiles librdkafka, about 2 minutes the first time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,14 @@ if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
   echo "setup: installing Java 17 and Maven" >&2
   as_root apt-get update -qq >&2
   as_root apt-get install -y -qq openjdk-17-jre-headless maven >&2
+fi
+
+# The dashboard's browser test drives Debian's Chromium: playwright-core downloads no browser, and
+# browser downloads fail on machines without internet access.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing Chromium (the dashboard's browser test)" >&2
+  as_root apt-get update -qq >&2
+  as_root apt-get install -y -qq chromium >&2
 fi
 
 # node-gyp downloads Node's headers unless told where they are; machines without internet

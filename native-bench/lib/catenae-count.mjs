@@ -12,9 +12,11 @@ const RESTORED = /restored \d+ table shard\(s\) of partitions [^:]*: (\d+) chang
 /**
  * Starts a counting link: `eos` for --eos, `stateDir` a directory or 'memory', `count` the input
  * records it tells the harness about (first and last handled). Extra `flags` go to `catenae run`.
+ * BENCH_PROFILE_DIR=dir profiles every such process (node --cpu-prof), for profile-summary.mjs.
  */
 export function startCatenaeCount({ brokers, input, output, group, stateDir, eos = false, count = 0, link = COUNT_LINK, logLevel = 'warn', flags = [] }) {
-  const args = [CLI, 'run', link, '-k', brokers, '-i', input, '-o', output, '-g', group, '--state-dir', stateDir, '--log-level', logLevel, ...(eos ? ['--eos'] : []), ...flags];
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
+  const args = [...profile, CLI, 'run', link, '-k', brokers, '-i', input, '-o', output, '-g', group, '--state-dir', stateDir, '--log-level', logLevel, ...(eos ? ['--eos'] : []), ...flags];
   return new BenchProcess(eos ? 'catenae-count-eos' : 'catenae-count', args, { BENCH_COUNT: String(count) });
 }
 

@@ -72,12 +72,19 @@ export async function measureCountRun({ start, brokers, brokerPid, output, parti
       await sample();
       await sleep(SAMPLE_EVERY_MS);
     }
-    await sample();
+    const done = reader.message('done').done;
+    const isVisible = (s) => s.ends.every((end, p) => end >= done.finalEnds[p]);
+    // The reader read every final count, so the offsets are past them: the next poll that answers
+    // for every partition shows it (a loaded broker may time out on one now and then).
+    for (let tries = 0; !isVisible(samples.at(-1) ?? { ends: [-1] }); tries++) {
+      if (tries > 0) await sleep(SAMPLE_EVERY_MS);
+      if (tries > 1000) throw new Error(`the stable offsets of ${output} never passed the final counts`);
+      await sample();
+    }
     const memory = procMemory(proc.pid);
     const { first } = await proc.untilMessage('first', 10_000);
     const { last } = await proc.untilMessage('last', 10_000);
-    const done = reader.message('done').done;
-    const visible = samples.find((s) => s.ends.every((end, p) => end >= done.finalEnds[p]));
+    const visible = samples.find(isVisible);
     const before = samples.findLast((s) => s.t <= first) ?? samples[0];
     const cpu = (field) => (cpuAt(samples, visible.t, field) - before[field]) / 1e6;
     return {

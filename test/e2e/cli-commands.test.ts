@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { ExitCode } from '@catenae/core';
 import { CatenaeProcess, KAFKA, uniqueTopic } from '../support/catenae-process.js';
 import { consumePlain, producePlain } from '../support/plain-kafka.js';
 
@@ -35,7 +36,7 @@ describe('catenae topics, rpc and dlq on a real broker', { timeout: 240_000 }, (
     assert.ok(listed.out.some((line) => new RegExp(`^${topic} +3$`).test(line)), listed.out.join('\n'));
     assert.ok(!listed.out.some((line) => line.startsWith('catenae.rpc.') || line.startsWith('__')), 'RPC and internal topics only with --all');
     const unreachable = await new CatenaeProcess(['topics', '-k', '127.0.0.1:1']).exited;
-    assert.equal(unreachable, 1);
+    assert.equal(unreachable, ExitCode.Broker);
   });
 
   it('catenae rpc calls a method of a running link and prints its result; --notify, uid:, errors and timeouts', async () => {
@@ -53,7 +54,7 @@ describe('catenae topics, rpc and dlq on a real broker', { timeout: 240_000 }, (
     assert.deepEqual(notified.err, ['notified RpcWorker.hello']);
     await worker.waitFor((line) => line.includes('hello notify'), 30_000, 'the notification');
     const failed = await catenae(['rpc', 'RpcWorker', 'fail']);
-    assert.equal(failed.code, 1);
+    assert.equal(failed.code, ExitCode.Handler);
     assert.match(failed.err.join('\n'), /^catenae: RpcWorker\(.*\) failed: worker refused \(CATENAE_RPC_FAILED\)$/);
     const unknown = await catenae(['rpc', 'RpcWorker', 'nope']);
     assert.match(unknown.err.join('\n'), /\(CATENAE_RPC_UNKNOWN_METHOD\)$/);

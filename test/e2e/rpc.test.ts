@@ -28,7 +28,7 @@ describe('RPC between link processes on a real broker', { timeout: 180_000 }, ()
   before(async () => {
     for (const uid of uids) processes.push(CatenaeProcess.run('rpc-worker', ['-i', input, '--seq', '--uid', uid]));
     processes.push(CatenaeProcess.run('rpc-other', ['--uid', otherUid]));
-    await Promise.all(processes.map((p) => p.waitFor((line) => line.includes(' started: '), 60_000, 'the link to start')));
+    await Promise.all(processes.map((p) => p.waitFor((line) => line.includes(' started on Kafka at '), 60_000, 'the link to start')));
     caller = await startLink(defineLink({ name: 'RpcCaller' }), { kafka: KAFKA, logLevel: 'warn' });
   });
   after(async () => {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, it } from 'node:test';
+import { ExitCode } from '@catenae/core';
 import { uniqueTopic, type CatenaeProcess } from '../support/catenae-process.js';
 import { runExample, stopAll } from './example-process.js';
 
@@ -61,7 +62,7 @@ describe('examples/rpc on Kafka', { timeout: 60_000 }, () => {
 
   it('a call to a worker that does not run stops the controller non-zero, naming the command', async () => {
     const controller = runExample(running, 'rpc/controller.js', ['--', '--to', randomBytes(6).toString('hex'), 'state']);
-    assert.equal(await controller.exited, 1);
+    assert.equal(await controller.exited, ExitCode.Stopped, 'it stopped itself with ctx.stop(reason)');
     assert.ok(controller.stderr.some((line) => /^catenae: state failed: no reply from [0-9a-f]{12}\.state within 10000 ms/.test(line)), controller.stderr.join('\n'));
   });
 });

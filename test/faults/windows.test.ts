@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { uniqueTopic, type CatenaeProcess } from '../support/catenae-process.js';
-import { createTopic, produceTimed, readTopic, writtenCount, type KeyedValue } from '../support/kafka-admin.js';
+import { createTopic, produceKeyed, readTopic, writtenCount, type KeyedValue } from '../support/kafka-admin.js';
 import { FaultProcesses } from './fault-processes.js';
 import { recordFigure } from './figures.js';
 import { until } from './until.js';
@@ -14,6 +14,7 @@ const KEYS = 100;
 const SPACING_MS = 60;
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 0, 1);
+const KEEP_FOREVER = { 'retention.ms': '-1' };
 const processes = new FaultProcesses();
 const stateRoot = mkdtempSync(join(tmpdir(), 'catenae-fault-windows-'));
 after(() => rmSync(stateRoot, { recursive: true, force: true }));
@@ -58,11 +59,13 @@ describe('a windowed counting link, on the real broker', { timeout: 600_000 }, (
     it(`${mode}: kill -9 mid-stream and a restart emit every window's final count ${mode === 'exactly-once' ? 'once' : 'at least once'}, never a wrong one`, async () => {
       const input = uniqueTopic(`windows_kill_${mode}_in`);
       const output = uniqueTopic(`windows_kill_${mode}_out`);
-      await createTopic(input, 4);
+      // The electrons carry event times of January 2026: a topic with the broker's default retention
+      // (7 days by record time) would lose them at its next retention check, mid-test.
+      await createTopic(input, 4, KEEP_FOREVER);
       await createTopic(output, 4);
-      await produceTimed(input, ELECTRONS, KEYS, START, SPACING_MS);
+      await produceKeyed(input, ELECTRONS, KEYS, undefined, { start: START, spacingMs: SPACING_MS });
       // One electron per key an hour after the rest: event time passes every window of the stream.
-      await produceTimed(input, KEYS, KEYS, START + ELECTRONS * SPACING_MS + 60 * MINUTE, 0);
+      await produceKeyed(input, KEYS, KEYS, undefined, { start: START + ELECTRONS * SPACING_MS + 60 * MINUTE, spacingMs: 0 });
       const expected = expectedCounts();
       const args = ['-i', input, '-o', output, '-g', uniqueTopic(`windows_kill_${mode}`), '--uid', uniqueTopic('windows'), '--state-dir', join(stateRoot, mode), '--log-level', 'warn', '--kafka-config', 'session.timeout.ms=6000', ...flags];
       const first = processes.run('window-counter', args);

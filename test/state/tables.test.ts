@@ -18,7 +18,7 @@ after(() => {
 });
 
 function counter(args: string[]): CatenaeProcess {
-  const p = CatenaeProcess.run('keyed-counter', [...args, '--log-level', process.env.TABLES_LOG_LEVEL ?? 'info'], {}, 'state');
+  const p = CatenaeProcess.run('counter', [...args, '--log-level', process.env.TABLES_LOG_LEVEL ?? 'info'], { COUNTER_LINK_NAME: 'KeyedCounter' }, 'faults');
   running.push(p);
   return p;
 }

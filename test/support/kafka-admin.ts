@@ -1,12 +1,12 @@
 import Kafka from 'node-rdkafka';
 import { KAFKA } from './catenae-process.js';
 
-/** Creates a topic with `partitions` partitions. */
-export async function createTopic(topic: string, partitions: number): Promise<void> {
+/** Creates a topic with `partitions` partitions and the topic settings in `config` (`retention.ms`, ...). */
+export async function createTopic(topic: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
   const admin = Kafka.AdminClient.create({ 'metadata.broker.list': KAFKA });
   try {
     await new Promise<void>((resolve, reject) =>
-      admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 30_000, (err) => (err ? reject(err) : resolve())),
+      admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1, config }, 30_000, (err) => (err ? reject(err) : resolve())),
     );
   } finally {
     admin.disconnect();
@@ -72,10 +72,10 @@ export async function readTopic(topic: string, enough: (records: KeyedValue[]) =
 
 /**
  * Produces `count` records keyed `k<i mod keys>` with values `<key>:<sequence within the key>`,
- * as fast as possible or, with `perSecond`, at that pace (a live stream). Resolves once every
- * record is acknowledged.
+ * as fast as possible or, with `perSecond`, at that pace (a live stream); with `eventTimes`, the
+ * i-th record's timestamp is `start + i * spacingMs`. Resolves once every record is acknowledged.
  */
-export async function produceKeyed(topic: string, count: number, keys: number, perSecond?: number): Promise<void> {
+export async function produceKeyed(topic: string, count: number, keys: number, perSecond?: number, eventTimes?: { start: number; spacingMs: number }): Promise<void> {
   // Idempotent: the source keeps each key's order even when the broker restarts under it.
   const config = { 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000, 'enable.idempotence': true };
   // Keys land where Java clients (and Catenae links) put them: the partitioner is a topic-level
@@ -99,41 +99,10 @@ export async function produceKeyed(topic: string, count: number, keys: number, p
     }
     const k = i % keys;
     const value = Buffer.from(`k${k}:${sequences[k]!++}`);
+    const timestamp = eventTimes === undefined ? undefined : eventTimes.start + i * eventTimes.spacingMs;
     for (;;) {
       try {
-        producer.produce(topic, null, value, `k${k}`);
-        break;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-  }
-  await done;
-  await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
-}
-
-/**
- * Produces `count` records keyed `k<i mod keys>` with event times from `start`, `spacingMs` apart
- * (the record timestamps), values `<key>:<sequence within the key>`. Resolves once all are acknowledged.
- */
-export async function produceTimed(topic: string, count: number, keys: number, start: number, spacingMs: number): Promise<void> {
-  const config = { 'metadata.broker.list': KAFKA, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 500_000, 'enable.idempotence': true };
-  const producer = new Kafka.Producer(config as Kafka.ProducerGlobalConfig, { partitioner: 'murmur2_random' });
-  await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
-  producer.setPollInterval(5);
-  let acked = 0;
-  const done = new Promise<void>((resolve, reject) =>
-    producer.on('delivery-report', (err) => {
-      if (err) reject(err);
-      else if (++acked === count) resolve();
-    }),
-  );
-  const sequences = new Array<number>(keys).fill(0);
-  for (let i = 0; i < count; i++) {
-    const k = i % keys;
-    for (;;) {
-      try {
-        producer.produce(topic, null, Buffer.from(`k${k}:${sequences[k]!++}`), `k${k}`, start + i * spacingMs);
+        producer.produce(topic, null, value, `k${k}`, timestamp);
         break;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { ErrorCode } from '@catenae/core';
+import { ErrorCode, ExitCode } from '@catenae/core';
 import { main } from './main.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -31,13 +31,13 @@ it('catenae --help lists the day-to-day commands; each has its own --help', asyn
   assert.equal(rpc.code, 0);
   assert.match(rpc.out, /--notify/);
   const unknown = await captured(['nope']);
-  assert.equal(unknown.code, 2);
-  assert.match(unknown.err, /expected run, kafka, graph, new, dev, topics, rpc, dlq/);
+  assert.equal(unknown.code, ExitCode.Usage);
+  assert.match(unknown.err, /expected run, kafka, graph, dashboard, new, dev, topics, rpc, dlq/);
 });
 
 it('bad input to the commands is one line with a code', async () => {
   const bad = await captured(['topics', 'create']);
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, ExitCode.Usage);
   assert.equal(bad.err, 'catenae: catenae topics create needs at least one topic name (CATENAE_BAD_FLAG)\n');
   const json = await captured(['rpc', 'Reducer', 'snapshot', '{nope']);
   assert.match(json.err, /^catenae: the arguments \{nope are not JSON .*\(CATENAE_BAD_FLAG\)\n$/);

@@ -39,6 +39,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
   { name: 'log-format', type: 'string', describe: 'pretty | json (default pretty)' },
   { name: 'shutdown-timeout', type: 'number', describe: 'milliseconds a stop may take to drain and commit (default 30000)' },
   { name: 'metrics-port', type: 'number', describe: 'serve Prometheus metrics, /health and /ready on this port' },
+  { name: 'announce-interval', type: 'number', describe: 'announce the instance on catenae.instances every this many ms (default 10000 on Kafka; 0: never)' },
   {
     name: 'state-dir',
     type: 'string',

@@ -1,5 +1,5 @@
-import { CatenaeError, ErrorCode } from '@catenae/core';
 import { checkHostPorts } from './addresses.js';
+import { importOptional } from './import-optional.js';
 import type { CommandFlag, ParsedFlags } from './parse-flags.js';
 
 /** The flags naming a Kafka cluster, shared by `catenae topics`, `rpc` and `dlq`. */
@@ -24,23 +24,16 @@ export interface KafkaTarget {
 
 /**
  * Resolves `-k` (else `CATENAE_KAFKA`, else `localhost:9092`, where `catenae kafka up` listens),
- * `--kafka-config` and `CATENAE_KAFKA_*` settings, and loads `@catenae/kafka`.
- * @throws CatenaeError `CATENAE_BAD_FLAG` for a malformed address or setting; `CATENAE_BROKER`
- *   when `@catenae/kafka` is not installed.
+ * `--kafka-config` and `CATENAE_KAFKA_*` settings, and loads `@catenae/kafka`; `command` names the
+ * command that needs it in the error when it is missing.
+ * @throws CatenaeError `CATENAE_BAD_FLAG` for a malformed address or setting;
+ *   `CATENAE_MISSING_PACKAGE` when `@catenae/kafka` is not installed.
  */
-export async function kafkaTargetOf(parsed: ParsedFlags, env: NodeJS.ProcessEnv): Promise<KafkaTarget> {
+export async function kafkaTargetOf(command: string, parsed: ParsedFlags, env: NodeJS.ProcessEnv): Promise<KafkaTarget> {
   const given = parsed.values.kafka;
   const brokers = checkHostPorts('-k', typeof given === 'string' ? given : env.CATENAE_KAFKA || 'localhost:9092');
-  const kafka = await importKafka();
+  const kafka = await importOptional<KafkaModule>('@catenae/kafka', `catenae ${command}`);
   const entries = parsed.values['kafka-config'];
   const config = { ...kafka.kafkaConfigFromEnv(env), ...kafka.parseKafkaConfig(Array.isArray(entries) ? entries : []) };
   return { brokers, config, kafka };
-}
-
-async function importKafka(): Promise<KafkaModule> {
-  try {
-    return await import('@catenae/kafka');
-  } catch (err) {
-    throw new CatenaeError(ErrorCode.Broker, `this command reaches Kafka through @catenae/kafka: install it (npm install @catenae/kafka); ${(err as Error).message.split('\n')[0]}`);
-  }
 }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ElectronCodec, EmbeddedTransportFactory, processEmbeddedBroker } from '@catenae/core';
+import { ElectronCodec, EmbeddedTransportFactory, ErrorCode, processEmbeddedBroker } from '@catenae/core';
 import { loadLinks, moduleUrlOf } from './load-links.js';
 import { runCommand } from './run-command.js';
 
@@ -26,4 +29,26 @@ test('catenae run --workers 2 handles in worker threads, loading the link file i
   assert.deepEqual(outputs.map((electron) => electron.value).sort(), records.map((_, i) => `v${i}!`).sort());
   const threads = new Set(outputs.map((electron) => String(electron.headers?.thread)));
   assert.equal(threads.has('0'), false, 'handled in worker threads, not the main thread');
+});
+
+test('a link file that fails to load is named with the file and line where it failed', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'catenae-load-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'package.json'), '{ "type": "module" }');
+  await writeFile(join(dir, 'syntax.js'), 'export class Broken {\n  count = = 1;\n}\n');
+  await writeFile(join(dir, 'imports-broken.js'), "import './syntax.js';\nexport const x = 1;\n");
+  await writeFile(join(dir, 'throws.js'), 'const config = null;\nexport const port = config.port;\n');
+  const cases: [string, RegExp][] = [
+    ['syntax.js', /^cannot load syntax\.js: SyntaxError: Unexpected token '=' \(at syntax\.js:2\)$/],
+    ['imports-broken.js', /^cannot load imports-broken\.js: SyntaxError: Unexpected token '=' \(at syntax\.js:2\)$/],
+    ['throws.js', /^cannot load throws\.js: TypeError: Cannot read properties of null \(reading 'port'\) \(at throws\.js:2:\d+\)$/],
+  ];
+  for (const [file, expected] of cases) {
+    await assert.rejects(loadLinks([file], dir), (err: Error & { code?: string }) => {
+      assert.equal(err.code, ErrorCode.NoLink);
+      assert.match(err.message, expected);
+      assert.ok(err.cause instanceof Error, 'the error itself is kept as cause');
+      return true;
+    });
+  }
 });

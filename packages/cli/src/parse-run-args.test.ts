@@ -65,3 +65,9 @@ test('--state-dir is kept as given; a flag given twice is refused with one line'
   await assert.rejects(parseRunArgs(['link.js', '--state-dir', 'a', '--state-dir', 'b'], {}), { code: ErrorCode.BadFlag, message: '--state-dir was given 2 times (a, b): give it once' });
   await assert.rejects(parseRunArgs(['link.js', '-o', 'x', '-o', 'y'], {}), { code: ErrorCode.BadFlag, message: /--output was given 2 times/ });
 });
+
+test('--announce-interval (or CATENAE_ANNOUNCE_INTERVAL) sets how often an instance announces itself; 0 turns it off', async () => {
+  assert.equal((await parseRunArgs(['link.js', '--announce-interval', '0'], {})).options.announceIntervalMs, 0);
+  assert.equal((await parseRunArgs(['link.js'], { CATENAE_ANNOUNCE_INTERVAL: '2000' })).options.announceIntervalMs, 2000);
+  assert.equal((await parseRunArgs(['link.js'], {})).options.announceIntervalMs, undefined);
+});

@@ -86,6 +86,7 @@ function toStartOptions(raw: Raw, extra: string[]): StartOptions {
   if (str('log-format') !== undefined) options.logFormat = str('log-format') as StartOptions['logFormat'];
   setNumber(options, 'shutdownTimeoutMs', raw, 'shutdown-timeout');
   setNumber(options, 'metricsPort', raw, 'metrics-port');
+  setNumber(options, 'announceIntervalMs', raw, 'announce-interval');
   if (str('state-dir') !== undefined) {
     if (str('state-dir')!.trim() === '') throw new CatenaeError(ErrorCode.BadFlag, '--state-dir "" names no directory (use "memory" to keep tables in memory)');
     options.stateDir = str('state-dir');

@@ -32,7 +32,7 @@ export async function rpcCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   const timeoutMs = integerFlag(parsed, 'timeout', 10_000);
   const isNotify = parsed.values.notify === true;
   if (to === 'broadcast' && !isNotify) throw new CatenaeError(ErrorCode.BadFlag, 'broadcast reaches every instance: use it with --notify');
-  const kafka = await kafkaTargetOf(parsed, env);
+  const kafka = await kafkaTargetOf('rpc', parsed, env);
   const uid = stringFlag(parsed, 'uid') ?? `catenae-cli-${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}`;
   const caller = await startLink(defineLink({ name: 'catenae-cli' }), { kafka: kafka.brokers, kafkaConfig: kafka.config, uid, logLevel: 'warn' });
   try {

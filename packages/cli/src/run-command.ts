@@ -1,19 +1,22 @@
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatenaeError, ErrorCode, startLink, type LinkDefinition, type LinkExit, type LinkHandle, type StartOptions } from '@catenae/core';
+import { importOptional } from './import-optional.js';
 import { loadLinks, moduleUrlOf } from './load-links.js';
 import { parseRunArgs } from './parse-run-args.js';
 
 /**
  * `catenae run <files...> [flags] [-- link args]`: starts every link the files export, stops
- * them all on SIGINT/SIGTERM (drain, commit, finish), and resolves with the process exit code:
- * 0 when every link stopped cleanly, 1 when one failed or stopped itself with a reason.
+ * them all on SIGINT/SIGTERM (drain, commit, finish), and resolves with 0 when every link did what
+ * it was asked. A link that failed (or was stopped by `ctx.stop`, or left electrons in flight at
+ * the shutdown timeout) is thrown as its `CatenaeError`, whose code gives the exit code; a second
+ * signal exits at once with 128 + its number.
  */
 export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const request = await parseRunArgs(argv, env);
   // Plugs the Kafka transport into the runtime; without -k the links run on the embedded broker.
   if (request.options.kafka !== undefined) {
-    const kafka = await import('@catenae/kafka');
+    const kafka = await importOptional<typeof import('@catenae/kafka')>('@catenae/kafka', '-k (running on Kafka)');
     const kafkaConfig = { ...kafka.kafkaConfigFromEnv(env), ...request.options.kafkaConfig };
     if (Object.keys(kafkaConfig).length > 0) request.options.kafkaConfig = kafkaConfig;
   }
@@ -31,13 +34,14 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   const stopAll = (reason: string) => Promise.all(handles.map((handle) => handle.stop(reason)));
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) process.exit(130);
+    if (++signals > 1) process.exit(128 + constants.signals[signal]);
     void stopAll(`received ${signal}`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    for (const link of links) handles.push(await startLink(link, { ...request.options, moduleUrl: moduleUrlOf(link) }));
+    // refuseIdle: nothing outside this process can give a link work, so one with nothing to do is a mistake.
+    for (const link of links) handles.push(await startLink(link, { ...request.options, moduleUrl: moduleUrlOf(link), refuseIdle: true }));
   } catch (err) {
     await stopAll('another link failed to start');
     throw err;
@@ -53,18 +57,13 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
     ),
   );
   const failed = exits.find((exit) => !exit.ok);
-  if (failed) throw new CatenaeError(failed.error && 'code' in failed.error ? (failed.error as CatenaeError).code : ErrorCode.Stopped, failed.reason);
+  if (failed) throw failed.error ?? new CatenaeError(ErrorCode.Stopped, failed.reason);
   return 0;
 }
 
-/** Loads @catenae/connectors, which plugs the stores of -m and -a in. @throws CatenaeError `CATENAE_STORE` when absent. */
+/** Loads @catenae/connectors, which plugs the stores of -m and -a in. @throws CatenaeError `CATENAE_MISSING_PACKAGE` when absent. */
 export async function loadConnectors(): Promise<void> {
-  const name = '@catenae/connectors';
-  try {
-    await import(name);
-  } catch (err) {
-    throw new CatenaeError(ErrorCode.Store, `-m and -a need ${name}: install it (pnpm add ${name}); ${(err as Error).message.split('\n')[0]}`);
-  }
+  await importOptional('@catenae/connectors', '-m and -a (stores)');
 }
 
 /** Where the state of the links' tables lives when the run keeps any. */

@@ -25,7 +25,7 @@ export async function topicsCommand(argv: readonly string[], env: NodeJS.Process
   if (action === 'list' && topics.length > 0) throw new CatenaeError(ErrorCode.BadFlag, `catenae topics list takes no topic names (got ${topics.join(' ')})`);
   if (action === 'create' && topics.length === 0) throw new CatenaeError(ErrorCode.BadFlag, 'catenae topics create needs at least one topic name');
   const specs = action === 'create' ? specsOf(topics, parsed.values.partitions === undefined ? undefined : integerFlag(parsed, 'partitions', 1), parsed.values.config) : [];
-  const target = await kafkaTargetOf(parsed, env);
+  const target = await kafkaTargetOf('topics', parsed, env);
   const admin = await target.kafka.KafkaTopicAdmin.open({ brokers: target.brokers, config: target.config });
   try {
     if (action === 'list') {

@@ -5,12 +5,16 @@
 export const ErrorCode = {
   /** A CLI flag, environment variable or option has a malformed or unknown value. */
   BadFlag: 'CATENAE_BAD_FLAG',
-  /** A module given to `catenae run` exports no link. */
+  /** A link module given to `catenae run` cannot be found, fails to load, or exports no link. */
   NoLink: 'CATENAE_NO_LINK',
+  /** An optional package the run needs (`@catenae/kafka` for `-k`, `@catenae/connectors` for stores) is not installed. */
+  MissingPackage: 'CATENAE_MISSING_PACKAGE',
   /** Two links share one name in one process. */
   DuplicateLink: 'CATENAE_DUPLICATE_LINK',
-  /** A link class is declared in a way the runtime cannot run (no handler, bad topic, ...). */
+  /** A link class is declared in a way the runtime cannot run (no handler, bad topic, nothing to do, ...). */
   BadLink: 'CATENAE_BAD_LINK',
+  /** A link's `setup()` threw or rejected. */
+  Setup: 'CATENAE_SETUP',
   /** A message could not be decoded by the codec its header names. */
   Decode: 'CATENAE_DECODE',
   /** A value could not be encoded by the configured codec. */
@@ -33,6 +37,8 @@ export const ErrorCode = {
   Store: 'CATENAE_STORE',
   /** The link was stopped by `ctx.stop(reason)`. */
   Stopped: 'CATENAE_STOPPED',
+  /** A stop's `--shutdown-timeout` passed with electrons or outputs still in flight. */
+  ShutdownTimeout: 'CATENAE_SHUTDOWN_TIMEOUT',
   /** The operation is used after the link or driver was closed. */
   Closed: 'CATENAE_CLOSED',
   /**
@@ -45,19 +51,29 @@ export const ErrorCode = {
 /** One of the {@link ErrorCode} values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** What a {@link CatenaeError} may carry besides its `cause`. */
+export interface CatenaeErrorOptions extends ErrorOptions {
+  /** Structured fields naming what failed (`topic`, `partition`, `offset`, ...): JSON log lines carry them as properties. */
+  details?: Readonly<Record<string, string | number>>;
+}
+
 /**
  * The error every Catenae API throws: a one-line message naming the bad input and what was
- * expected, and a stable `code`.
+ * expected, a stable `code`, and the `cause` it wraps.
  * @publicApi
  */
 export class CatenaeError extends Error {
+  /** Structured fields naming what failed, if any (see {@link CatenaeErrorOptions.details}). */
+  readonly details: Readonly<Record<string, string | number>> | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: CatenaeErrorOptions,
   ) {
     super(message, options);
     this.name = 'CatenaeError';
+    this.details = options?.details;
   }
 }
 

@@ -1,7 +1,9 @@
 // Public exports of @catenae/core. Loading reflect-metadata here means a user never imports it.
 import 'reflect-metadata';
 
-export { CatenaeError, ErrorCode, isCatenaeError } from './errors.js';
+export { CatenaeError, ErrorCode, isCatenaeError, type CatenaeErrorOptions } from './errors.js';
+export { ExitCode, exitCodeOf } from './exit-code.js';
+export { errorFields, stackTrace, type ErrorFields, type CauseFields } from './runtime/error-fields.js';
 export { Electron, isElectron, type ElectronInit, type Headers } from './electron.js';
 
 export { Link } from './decorators/link.js';
@@ -49,6 +51,15 @@ export type { LinkHandle, LinkExit } from './runtime/link-handle.js';
 export type { LogFormat, LogLevel, StartOptions } from './runtime/start-options.js';
 export { registerKafkaTransport, type KafkaTransportCreator } from './runtime/transport-registry.js';
 export { instanceUid } from './runtime/uid.js';
+export { DeadLetterHeader } from './runtime/dead-letter-header.js';
+export {
+  INSTANCES_TOPIC,
+  parseAnnouncement,
+  type InstanceAnnouncement,
+  type AnnouncedState,
+  type AnnouncedError,
+  type TopicFigures,
+} from './announce/announcement.js';
 export {
   DiagnosticsChannel,
   type ConsumedMessage,

@@ -80,7 +80,7 @@ export class BatchConsumer {
       },
     });
     const global = { ...options.config.global, rebalance_cb: this.#rebalance.callback } as Kafka.ConsumerGlobalConfig;
-    // Lag comes from librdkafka's statistics, asked for only when someone reads it (--metrics-port).
+    // Lag comes from librdkafka's statistics, asked for only when someone reads it (--metrics-port, announcements).
     if (kafkaConsumerLagChannel.hasSubscribers) global['statistics.interval.ms'] ??= LAG_STATISTICS_INTERVAL_MS;
     this.consumer = new Kafka.KafkaConsumer(global, options.config.topic as Kafka.ConsumerTopicConfig);
     this.#rebalance.attach(this.consumer);

@@ -15,6 +15,12 @@ describe('producerConfig', () => {
     assert.equal(global['linger.ms'], 5);
   });
 
+  it('draws a partition per keyless record (no sticky partition), so a burst reaches every partition', () => {
+    assert.equal(producerConfig(base).global['sticky.partitioning.linger.ms'], 0);
+    const user = producerConfig({ ...base, config: { 'sticky.partitioning.linger.ms': '10' } }).global;
+    assert.equal(user['sticky.partitioning.linger.ms'], '10', 'a user may choose sticky batches again');
+  });
+
   it('reports failed records only, except to a transactional producer, which reports each', () => {
     assert.equal(producerConfig(base).global['delivery.report.only.error'], true);
     const transactional = producerConfig({ ...base, transactional: true }).global;

@@ -55,6 +55,11 @@ export function producerConfig(input: ClientConfigInput): ClientConfig {
     'linger.ms': input.lowLatency === true ? 0 : 5,
     // Keyed records land where Java's producer puts them; keyless ones are spread at random.
     partitioner: 'murmur2_random',
+    // ... each on a partition of its own draw. librdkafka's default keeps a "sticky" partition
+    // for every keyless record of 2 × linger.ms, so a burst (a source yielding 1000 electrons)
+    // lands on one partition and one instance downstream gets all the work. 0 turns that off;
+    // the embedded broker draws the same way.
+    'sticky.partitioning.linger.ms': 0,
   };
   if (input.idempotent === true || input.transactional === true) {
     defaults['enable.idempotence'] = true;

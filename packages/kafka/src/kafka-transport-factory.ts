@@ -36,6 +36,7 @@ export function createKafkaTransport(options: KafkaTransportFactoryOptions): Tra
   };
   return {
     kind: 'kafka',
+    address: brokers,
     create: (transportOptions: TransportOptions) => new KafkaTransport(brokers, config, transportOptions, timeouts),
   };
 }

@@ -3,6 +3,7 @@ import { register, createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CatenaeError, ErrorCode } from '@catenae/core';
+import { importOptional } from '../import-optional.js';
 import { parseRunArgs } from '../parse-run-args.js';
 import { loadConnectors } from '../run-command.js';
 import { DevSession } from './dev-session.js';
@@ -27,7 +28,7 @@ export async function devCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   const { runArgv, watchDirs, runsTsc } = splitDevFlags(argv);
   const request = await parseRunArgs(runArgv, env);
   if (request.options.kafka !== undefined) {
-    const kafka = await import('@catenae/kafka');
+    const kafka = await importOptional<typeof import('@catenae/kafka')>('@catenae/kafka', '-k (running on Kafka)');
     const kafkaConfig = { ...kafka.kafkaConfigFromEnv(env), ...request.options.kafkaConfig };
     if (Object.keys(kafkaConfig).length > 0) request.options.kafkaConfig = kafkaConfig;
   }

@@ -29,7 +29,7 @@ export async function dlqCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   const dlq = topic.endsWith('.dlq') ? topic : `${topic}.dlq`;
   const dryRun = parsed.values['dry-run'] === true;
-  const target = await kafkaTargetOf(parsed, env);
+  const target = await kafkaTargetOf('dlq replay', parsed, env);
   const to = stringFlag(parsed, 'to');
   const summary = await replayDeadLetters({
     factory: target.kafka.createKafkaTransport({ brokers: target.brokers, config: target.config }),

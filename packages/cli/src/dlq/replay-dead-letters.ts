@@ -1,10 +1,7 @@
-import { CatenaeError, ErrorCode, type MessageHeader, type OutgoingRecord, type PartitionOffset, type RawRecord, type Transport, type TransportFactory } from '@catenae/core';
+import { CatenaeError, DeadLetterHeader, ErrorCode, type MessageHeader, type OutgoingRecord, type PartitionOffset, type RawRecord, type Transport, type TransportFactory } from '@catenae/core';
 
-// The headers a link adds to a dead letter (core's deadLetterOf); a replayed record drops them.
-const SOURCE_TOPIC = 'catenae-source-topic';
-const SOURCE_PARTITION = 'catenae-source-partition';
-const ERROR = 'catenae-error';
-const DEAD_LETTER_HEADERS = new Set([ERROR, 'catenae-error-code', SOURCE_TOPIC, SOURCE_PARTITION, 'catenae-source-offset', 'catenae-link']);
+// A replayed record drops every header the link added to its dead letter.
+const DEAD_LETTER_HEADERS: ReadonlySet<string> = new Set(Object.values(DeadLetterHeader));
 
 const FETCH_MAX = 500;
 const FETCH_WAIT_MS = 200;
@@ -89,7 +86,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
           offset: record.offset,
           key: record.key === null ? null : record.key.toString('utf8'),
           destination: replay?.topic,
-          error: headerText(record.headers, ERROR),
+          error: headerText(record.headers, DeadLetterHeader.Error),
         });
         if (replay === undefined) summary.skipped++;
         else {
@@ -109,7 +106,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayS
 
 /** The record a dead letter came from, bound for its source topic (or `to`); undefined without one. */
 function replayRecordOf(letter: RawRecord, to: string | undefined): OutgoingRecord | undefined {
-  const destination = to ?? headerText(letter.headers, SOURCE_TOPIC);
+  const destination = to ?? headerText(letter.headers, DeadLetterHeader.SourceTopic);
   if (destination === undefined || destination === '') return undefined;
   const headers: MessageHeader[] = [];
   for (const header of letter.headers ?? []) {
@@ -124,7 +121,7 @@ function replayRecordOf(letter: RawRecord, to: string | undefined): OutgoingReco
   }
   // A keyed record goes where its key leads (murmur2); a keyless one back to its partition, so
   // it keeps its place among the records of that partition.
-  const sourcePartition = Number(headerText(letter.headers, SOURCE_PARTITION));
+  const sourcePartition = Number(headerText(letter.headers, DeadLetterHeader.SourcePartition));
   const partition = letter.key === null && to === undefined && Number.isInteger(sourcePartition) ? sourcePartition : undefined;
   return { topic: destination, partition, key: letter.key, value: letter.value, headers: headers.length > 0 ? headers : undefined, timestamp: letter.timestamp };
 }

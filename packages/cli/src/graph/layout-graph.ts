@@ -1,4 +1,4 @@
-import type { GraphEdge, GraphModel } from './graph-model.js';
+import type { GraphEdge, GraphLink, GraphModel, GraphTopic } from './graph-model.js';
 import { linkBox, topicBox, TOPIC_SLANT, type NodeBox } from './node-box.js';
 
 /** A node placed on the drawing: `x`, `y` are its top-left corner in px. */
@@ -33,14 +33,20 @@ const ROW_GAP = 26;
 // How far below the lowest node an edge that goes back (a cycle) loops.
 const LOOP_DEPTH = 36;
 
+/** What each node shows and how big it is: `catenae graph`'s boxes unless told otherwise. */
+export interface NodeBoxes {
+  link(link: GraphLink): NodeBox;
+  topic(topic: GraphTopic): NodeBox;
+}
+
 /**
  * Lays the topology out in columns, left to right: each node one column right of the farthest
  * node writing to it (longest path; a cycle is cut where a depth-first walk meets it again),
  * topics nobody writes pulled next to their readers, and each column ordered by the mean
  * position of its neighbours to keep edges from crossing.
  */
-export function layoutGraph(model: GraphModel): GraphLayout {
-  const boxes = [...model.links.map(linkBox), ...model.topics.map(topicBox)];
+export function layoutGraph(model: GraphModel, boxOf: NodeBoxes = { link: linkBox, topic: topicBox }): GraphLayout {
+  const boxes = [...model.links.map((link) => boxOf.link(link)), ...model.topics.map((topic) => boxOf.topic(topic))];
   const index = new Map(boxes.map((box, i) => [box.id, i]));
   const edges = model.edges.map((edge) => ({ edge, from: index.get(edge.from)!, to: index.get(edge.to)! }));
   const forward = forwardEdges(boxes.length, edges);

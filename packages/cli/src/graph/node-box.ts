@@ -40,13 +40,13 @@ export function linkBox(link: GraphLink): NodeBox {
   for (const method of link.rpcMethods) lines.push({ text: `rpc ${method}()`, style: 'detail' });
   if (link.missingInputs) lines.push({ text: 'inputs: not set (-i)', style: 'warning' });
   if (link.missingOutput) lines.push({ text: 'output: not set (-o)', style: 'warning' });
-  return sized(link.id, link.kind, lines, 110);
+  return sizedBox(link.id, link.kind, lines, 110);
 }
 
 /** The box of a topic: its name. */
 export function topicBox(topic: GraphTopic): NodeBox {
   // The parallelogram's slant eats into the text's room on both sides.
-  const box = sized(topic.id, 'topic', [{ text: topic.name, style: 'topic' }], 80);
+  const box = sizedBox(topic.id, 'topic', [{ text: topic.name, style: 'topic' }], 80);
   return { ...box, width: box.width + 2 * TOPIC_SLANT };
 }
 
@@ -55,7 +55,8 @@ export function textWidth(line: BoxLine): number {
   return line.text.length * FONT_SIZE[line.style] * CHAR_WIDTH[line.style];
 }
 
-function sized(id: string, shape: NodeBox['shape'], lines: BoxLine[], minWidth: number): NodeBox {
+/** A box holding `lines`, at least `minWidth` px wide plus padding. */
+export function sizedBox(id: string, shape: NodeBox['shape'], lines: BoxLine[], minWidth: number): NodeBox {
   const width = Math.ceil(Math.max(minWidth, ...lines.map(textWidth)) + 2 * PADDING.x);
   const height = lines.reduce((sum, line) => sum + LINE_HEIGHT[line.style], 0) + 2 * PADDING.y;
   return { id, shape, lines, width, height };

@@ -48,11 +48,16 @@ describe('EmbeddedBroker', () => {
     assert.deepEqual(records[0]!.key, Buffer.from('clé'));
   });
 
-  it('spreads records without key or partition round-robin', () => {
+  it('spreads records without key or partition at random, one draw per record, as the Kafka transport does', () => {
     const broker = new EmbeddedBroker();
-    broker.createTopic('t', 3);
-    broker.append(Array.from({ length: 9 }, (_, i) => out('t', null, `${i}`)));
-    assert.deepEqual(broker.endOffsets('t'), [3, 3, 3]);
+    broker.createTopic('t', 4);
+    broker.append(Array.from({ length: 1000 }, (_, i) => out('t', null, `${i}`)));
+    const counts = broker.endOffsets('t');
+    // Binomial(1000, 1/4): 250 ± 13.7; below 150 is beyond 7 standard deviations.
+    assert.ok(counts.every((n) => n >= 150), `a burst reaches every partition: ${counts.join(' ')}`);
+    const partitions = broker.topicRecords('t').map((record) => record.partition);
+    const rotation = partitions.every((p, i) => i === 0 || p === (partitions[i - 1]! + 1) % 4);
+    assert.equal(rotation, false, 'not a fixed rotation, which Kafka does not do either');
   });
 
   it('appends the valid records of a call and throws for a partition that does not exist', () => {
@@ -86,7 +91,7 @@ describe('EmbeddedBroker', () => {
   it('reports committed offsets and lag per group', async () => {
     const broker = new EmbeddedBroker();
     broker.createTopic('t', 2);
-    broker.append(Array.from({ length: 10 }, (_, i) => out('t', null, `${i}`)));
+    broker.append(Array.from({ length: 10 }, (_, i) => out('t', null, `${i}`, i % 2)));
     assert.equal(broker.lag('g', 't'), 10, 'a group that committed nothing lags by everything');
     const consumer = new EmbeddedTransportFactory(broker).create({ clientId: 'c', groupId: 'g' });
     consumer.subscribe(['t'], { onAssigned() {}, onRevoked() {} });

@@ -27,8 +27,6 @@ interface Topic {
   readonly config: Readonly<Record<string, string>>;
   // Records appended so far: the next append sequence, shared by all partitions.
   sequence: number;
-  // The next partition for a record without key or partition.
-  roundRobin: number;
 }
 
 // Kafka's rule for topic names (Topic.validate): 1 to 249 of [a-zA-Z0-9._-], not "." or "..".
@@ -86,7 +84,7 @@ export class EmbeddedBroker implements PartitionDirectory {
     }
     const logs: PartitionLog[] = [];
     for (let p = 0; p < partitions; p++) logs.push(new PartitionLog(topic, p, this.retentionRecords));
-    this.#topics.set(topic, { logs, config: { ...config }, sequence: 0, roundRobin: 0 });
+    this.#topics.set(topic, { logs, config: { ...config }, sequence: 0 });
     for (const group of this.#groups.values()) if (group.subscribes(topic)) group.requestRebalance();
     return true;
   }
@@ -113,8 +111,10 @@ export class EmbeddedBroker implements PartitionDirectory {
 
   /**
    * Appends the records synchronously, each to `record.partition` or else to
-   * `partitionForKey(key)` (a string key as its UTF-8 bytes) or else round-robin over the topic's partitions, stamping
-   * `Date.now()` where the record has no timestamp. A record that cannot be appended (missing
+   * `partitionForKey(key)` (a string key as its UTF-8 bytes) or else, without a key, to a partition
+   * drawn at random for that record, as the Kafka transport's producer does (librdkafka's
+   * `murmur2_random` with sticky partitioning off): a burst reaches every partition. A record
+   * without a timestamp gets `Date.now()`. A record that cannot be appended (missing
    * topic with auto-creation off, bad name, partition out of range) is skipped and the first such
    * error is thrown once the others are appended, as Kafka fails records one by one.
    * @throws CatenaeError `CATENAE_BROKER`
@@ -140,7 +140,7 @@ export class EmbeddedBroker implements PartitionDirectory {
       const key = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
       let partition = record.partition;
       if (partition === undefined) {
-        partition = key !== null ? partitionForKey(key, logs.length) : topic.roundRobin++ % logs.length;
+        partition = key !== null ? partitionForKey(key, logs.length) : Math.floor(Math.random() * logs.length);
       } else if (!(partition >= 0 && partition < logs.length && Number.isInteger(partition))) {
         failure ??= new CatenaeError(
           ErrorCode.Broker,

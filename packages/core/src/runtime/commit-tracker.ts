@@ -55,8 +55,12 @@ export class PartitionTracker {
    * false when a later one was handled while an earlier one was not (out of order).
    */
   get handledPrefix(): number | undefined | false {
-    if (this.#lastHandled >= this.#handledHead) return false;
-    return this.#handledHead === 0 ? undefined : this.#offsets[this.#handledHead - 1]! + 1;
+    // Done implies handled, for offsets of links that mark only what is done.
+    let head = Math.max(this.#handledHead, this.#head);
+    const done = this.#done;
+    while (head < done.length && done[head] !== 0) head++;
+    if (this.#lastHandled >= head) return false;
+    return head === 0 ? undefined : this.#offsets[head - 1]! + 1;
   }
 
   /** Marks a fetched offset finished (processed and its outputs acknowledged). */
@@ -64,7 +68,6 @@ export class PartitionTracker {
     const done = this.#done;
     const index = seq - this.#base;
     if (index < 0 || index >= done.length) return;
-    if (done[index] === 0) this.markHandled(seq);
     done[index] = 2;
     let head = this.#head;
     if (index !== head) return;
@@ -78,7 +81,7 @@ export class PartitionTracker {
       done.splice(0, head);
       this.#base += head;
       this.#head = 0;
-      this.#handledHead -= head;
+      this.#handledHead = Math.max(this.#handledHead - head, 0);
       this.#lastHandled = Math.max(this.#lastHandled - head, -1);
     }
   }

@@ -11,6 +11,7 @@ import type { Scheduler } from './scheduler.js';
 import type { InputSelector } from './input-modes/input-selector.js';
 import { consumedChannel } from '../diagnostics.js';
 import { refreshTracing } from '../tracing/tracing-state.js';
+import { errorFields } from './error-fields.js';
 
 /** Tuning of the consume loop. */
 export interface ConsumeLoopOptions {
@@ -105,7 +106,7 @@ export class ConsumeLoop {
     this.#isFetching = false;
     if (err) {
       this.#errorBackoffMs = Math.min(Math.max(this.#errorBackoffMs * 2, 100), 5000);
-      this.#logger.warn(`fetch failed, retrying in ${this.#errorBackoffMs} ms: ${err.message}`);
+      this.#logger.warn(`fetch failed, retrying in ${this.#errorBackoffMs} ms: ${err.message}`, errorFields(err));
       setTimeout(() => this.wake(), this.#errorBackoffMs);
       return this.#settleStop();
     }

@@ -78,11 +78,15 @@ export class Emitter {
    * and, while table changes are pending, the group carrying them too.
    */
   inputDone(tracker: PartitionTracker, seq: number): void {
-    tracker.markHandled(seq);
-    if (this.#changes?.hasPending === true) {
-      this.#deferredTrackers.push(tracker);
-      this.#deferredSeqs.push(seq);
-      return;
+    const changes = this.#changes;
+    if (changes !== undefined) {
+      // Which inputs are handled is what a cut of table changes records.
+      tracker.markHandled(seq);
+      if (changes.hasPending) {
+        this.#deferredTrackers.push(tracker);
+        this.#deferredSeqs.push(seq);
+        return;
+      }
     }
     this.#current.trackers.push(tracker);
     this.#current.seqs.push(seq);

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CODEC_HEADER, EmbeddedBroker, Electron, ErrorCode, Link, TestDriver, Transform, type OutgoingRecord, type RawRecord } from '../index.js';
+import { CODEC_HEADER, CatenaeError, EmbeddedBroker, Electron, ErrorCode, ExitCode, Link, TestDriver, Transform, exitCodeOf, type OutgoingRecord, type RawRecord } from '../index.js';
+import { MAX_STACK_HEADER_BYTES, deadLetterOf } from './failure-policy.js';
 
 function headersOf(record: RawRecord): Record<string, string> {
   const out: Record<string, string> = {};
@@ -73,6 +74,37 @@ describe('--on-error dlq (default)', () => {
     } finally {
       await driver.close();
     }
+  });
+
+  it('a dead letter carries the stack of what the handler threw in catenae-error-stack', async () => {
+    @Link()
+    class Thrower {
+      @Transform('stacked_in')
+      handle(): void {
+        throw new RangeError('out of range');
+      }
+    }
+    const driver = await TestDriver.start([Thrower], { links: { Thrower: { retries: 0, logLevel: 'silent' } } });
+    try {
+      await driver.send('stacked_in', 'x');
+      await driver.drain();
+      const headers = headersOf(driver.broker.topicRecords('stacked_in.dlq')[0]!);
+      assert.match(headers['catenae-error-stack']!, /^RangeError: out of range\n\s+at Thrower\.handle \(.*failure-policy\.test\.js:\d+:\d+\)/);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('the catenae-error-stack header is cut to 4 KiB, on a character boundary', () => {
+    const err = new Error('deep');
+    err.stack = `Error: deep\n${'    at récursion (file:///app/link.js:1:1)\n'.repeat(500)}`;
+    const record = { topic: 't', partition: 0, offset: 3, key: null, value: Buffer.from('v'), headers: undefined, timestamp: 0 };
+    const header = headersOf({ ...record, headers: deadLetterOf(record, err, 'L').headers })['catenae-error-stack']!;
+    assert.ok(Buffer.byteLength(header) <= MAX_STACK_HEADER_BYTES, `${Buffer.byteLength(header)} bytes`);
+    assert.ok(Buffer.byteLength(header) > MAX_STACK_HEADER_BYTES - 64, 'as much as fits');
+    assert.match(header, /^Error: deep\n/);
+    assert.match(header, /\.\.\. \(cut\)$/);
+    assert.ok(!header.includes('\uFFFD'), 'no character split');
   });
 
   it('a thrown non-Error is dead-lettered with its text', async () => {
@@ -202,6 +234,9 @@ describe('--on-error exit', () => {
       const exit = await first.instances('Exiter')[0]!.done;
       assert.equal(exit.ok, false);
       assert.match(exit.reason, /cannot digest/);
+      assert.equal(exitCodeOf(exit.error), ExitCode.Handler);
+      assert.deepEqual((exit.error as CatenaeError).details, { topic: 'exit_in', partition: 0, offset: 1 }, 'where it failed, as log fields');
+      assert.match(String(((exit.error as CatenaeError).cause as Error).stack), /cannot digest\n\s+at Crashing\.handle/, 'the handler\'s own error and stack as cause');
       assert.deepEqual(firstRun, ['first', 'poison'], 'nothing after the failure is handled');
       assert.equal(broker.committed('catenae_exiter', 'exit_in', 0), 1, 'committed up to the failed electron, not past it');
       assert.equal(broker.lag('catenae_exiter', 'exit_in'), 2);

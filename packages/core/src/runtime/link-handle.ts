@@ -2,10 +2,14 @@ import type { Context } from './context.js';
 
 /** How a link ended. */
 export interface LinkExit {
-  /** False when it stopped on an error or by `ctx.stop(reason)`: the CLI exits non-zero. */
+  /**
+   * False when it stopped on an error, by `ctx.stop(reason)`, or with electrons still in flight
+   * when `--shutdown-timeout` passed: the CLI exits non-zero (`exitCodeOf(error)`).
+   */
   ok: boolean;
   /** Why it stopped, in one line. */
   reason: string;
+  /** When `ok` is false: the failure, a `CatenaeError` whose code gives the exit code (see `ExitCode`). */
   error?: Error;
 }
 

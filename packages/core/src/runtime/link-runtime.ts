@@ -37,6 +37,11 @@ import { systemClock, type Clock } from './clock.js';
 import { runWindowClosed } from './window-closed.js';
 import { Electron } from '../electron.js';
 import { WindowedShardedTable } from '../state/windowed-table.js';
+import { checkHasWork, setupFailure } from './start-checks.js';
+import { exitAfterDrain } from './shutdown-outcome.js';
+import { errorFields } from './error-fields.js';
+import { describeBroker } from './describe-broker.js';
+import { AssignmentWait } from './assignment-wait.js';
 
 const MAX_BATCH = 2000;
 const FETCH_WAIT_MS = 100;
@@ -96,6 +101,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   #hasFailed = false;
   /** Whether a shutdown still lets in-flight handlers emit (draining), or already refuses sends. */
   #isDraining = false;
+  /** Where it runs, for the `started` line. */
+  readonly #broker: string;
+  readonly #assignmentWait: AssignmentWait;
 
   constructor(definition: LinkDefinition, settings: LinkSettings, factory: TransportFactory, logger: Logger, stateStore?: StateStoreFactory, clock: Clock = systemClock) {
     this.#settings = settings;
@@ -103,6 +111,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#logger = logger;
     this.name = settings.name;
     this.uid = settings.uid;
+    this.#broker = describeBroker(factory);
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.instance = definition.create();
     if (definition.tables.length > 0 && settings.workers > 0) {
@@ -114,6 +123,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#pool = settings.workers > 0 && definition.transforms.length > 0 ? new WorkerPool(definition, settings, { logger, control: this, onFatal: (err) => void this.#fail(err) }) : undefined;
     this.#handlers = new HandlerTable(definition, this.#pool?.handlerMethods(definition, (item) => this.#dispatcher.emit(item, undefined)) ?? this.instance, settings.inputs);
     this.consumerGroup = this.#handlers.hasHandlers ? settings.consumerGroup : undefined;
+    this.#assignmentWait = new AssignmentWait(logger, settings.consumerGroup);
     this.#transport = factory.create({
       clientId: `${settings.name}-${settings.uid}`,
       groupId: this.consumerGroup,
@@ -183,8 +193,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       emitter: this.#emitter,
       logger,
       maxUnackedRecords: MAX_UNACKED_RECORDS,
-      onError: (err) => {
-        if (settings.onError === 'exit') void this.#fail(err);
+      // A one-shot generator that threw did not do its job: nothing to retry or dead-letter.
+      onError: (err, isFatal) => {
+        if (isFatal || settings.onError === 'exit') void this.#fail(err);
       },
     });
     this.#rpc = new RpcEndpoint(
@@ -209,7 +220,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
               method: 'rpc by key',
               kind: 'plain',
               isAsync: true,
-              fn: (electron) => this.#rpc.serveKeyed(electron.value, `${electron.previousTopic}[${electron.partition}]@${electron.offset}`),
+              fn: (electron) => this.#rpc.serveKeyed(electron.value, { topic: electron.previousTopic!, partition: electron.partition!, offset: electron.offset! }),
             },
           }
         : undefined;
@@ -257,7 +268,21 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     if (prepared?.takesCallsByKey === false) this.#keyed = undefined;
     await connectStores(this.ctx, settings, this.#logger);
     const setup = (this.instance as { setup?: Function }).setup;
-    if (typeof setup === 'function') await setup.call(this.instance, this.ctx);
+    if (typeof setup === 'function') {
+      try {
+        await setup.call(this.instance, this.ctx);
+      } catch (err) {
+        throw setupFailure(this.name, err);
+      }
+    }
+    if (settings.refuseIdle) {
+      checkHasWork(this.name, {
+        inputs: this.#handlers.topics,
+        hasTransforms: this.#definition.transforms.length > 0,
+        hasSources: this.#sources.hasSources,
+        hasRpc: this.#definition.rpcMethods.length > 0,
+      });
+    }
     await this.#pool?.start();
     if (this.#definition.rpcMethods.length > 0) await this.#rpc.start();
     this.#subscribe();
@@ -270,7 +295,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#commitTimer.unref();
     this.#publishState('running');
     this.#logger.info(
-      `started: inputs [${this.inputs.join(', ')}], output ${settings.output ?? '-'}, group ${this.consumerGroup ?? '-'}, mode ${settings.mode}`,
+      `started on ${this.#broker}: inputs [${this.inputs.join(', ')}], output ${settings.output ?? '-'}, group ${this.consumerGroup ?? '-'}, mode ${settings.mode}`,
     );
   }
 
@@ -296,7 +321,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       try {
         await this.#transport.commit(offsets);
       } catch (err) {
-        this.#logger.warn(`commit failed (it is retried with the next one): ${errorMessage(err)}`);
+        this.#logger.warn(`commit failed (it is retried with the next one): ${errorMessage(err)}`, errorFields(err));
       }
     });
     return this.#commitChain;
@@ -445,7 +470,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   // ctx.stop(reason): a deliberate failure exit.
   stopLink(reason: string | undefined): void {
-    void this.#shutdown({ ok: false, reason: reason ?? 'stopped by the link' }, true);
+    const why = reason ?? 'stopped by the link';
+    void this.#shutdown({ ok: false, reason: why, error: new CatenaeError(ErrorCode.Stopped, why) }, true);
   }
 
   #inputTopics(): { topic: string; priority: number }[] {
@@ -465,8 +491,10 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#consumeLoop.setHandlers(this.#routing());
     this.#selector.setTopics(this.#inputTopics());
     if (topics.length === 0 && !this.#isSubscribed) return;
+    this.#assignmentWait.start();
     this.#transport.subscribe(topics, {
       onAssigned: (partitions) => {
+        this.#assignmentWait.assigned();
         for (const tp of partitions) this.#assignment.set(`${tp.topic}\u0000${tp.partition}`, tp);
         this.#logger.info(`assigned ${describePartitions(partitions)}`);
         if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'assigned', partitions });
@@ -532,8 +560,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   async #runShutdown(exit: LinkExit, drain: boolean): Promise<LinkExit> {
-    const log = exit.ok ? this.#logger.info.bind(this.#logger) : this.#logger.error.bind(this.#logger);
-    log(`stopping: ${exit.reason}`);
+    if (exit.ok) this.#logger.info(`stopping: ${exit.reason}`);
+    else this.#logger.error(`stopping: ${exit.reason}`, errorFields(exit.error));
+    this.#assignmentWait.stop();
     this.#publishState('stopping');
     this.#isDraining = true;
     const deadline = Date.now() + this.#settings.shutdownTimeoutMs;
@@ -550,6 +579,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     }
     await withDeadline(this.#emitter.whenIdle(), left());
     await withDeadline(this.#transport.flush(left()).catch(() => undefined), left());
+    const inFlight = { electrons: this.#scheduler.pending, outputs: this.#emitter.unackedRecords };
     await withDeadline(this.#commitFinished(), left());
     this.#isDraining = false;
     clearInterval(this.#commitTimer);
@@ -558,12 +588,14 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       try {
         await withDeadline(Promise.resolve(finish.call(this.instance, this.ctx)), left());
       } catch (err) {
-        this.#logger.error(`finish() failed: ${errorMessage(err)}`);
+        this.#logger.error(`finish() failed: ${errorMessage(err)}`, errorFields(err));
       }
     }
     await this.#release(Math.max(left(), 1000));
-    this.#logger.info('stopped');
-    this.#resolveDone(exit);
-    return exit;
+    const final = exitAfterDrain(exit, inFlight, this.#settings.shutdownTimeoutMs);
+    if (final === exit) this.#logger.info('stopped');
+    else this.#logger.error(`stopped: ${final.reason}`, errorFields(final.error));
+    this.#resolveDone(final);
+    return final;
   }
 }

@@ -30,6 +30,8 @@ export interface LinkSettings {
   logLevel: LogLevel;
   logFormat: LogFormat;
   shutdownTimeoutMs: number;
+  /** See {@link StartOptions.refuseIdle}. */
+  refuseIdle: boolean;
   args: string[];
   mongodb: string | undefined;
   aerospike: string | undefined;
@@ -78,6 +80,7 @@ export function resolveSettings(definition: LinkDefinition, options: StartOption
     logLevel: oneOf('log-level', options.logLevel ?? 'info', LOG_LEVELS),
     logFormat: oneOf('log-format', options.logFormat ?? 'pretty', LOG_FORMATS),
     shutdownTimeoutMs: positiveNumber('shutdown-timeout', options.shutdownTimeoutMs ?? 30_000),
+    refuseIdle: options.refuseIdle ?? false,
     args: options.args ?? [],
     mongodb: options.mongodb,
     aerospike: options.aerospike,

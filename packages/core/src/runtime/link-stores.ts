@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import { storeConnector } from '../store/store-registry.js';
 import { errorMessage } from './failure-policy.js';
+import { errorFields } from './error-fields.js';
 import type { Context } from './context.js';
 import type { LinkSettings } from './link-settings.js';
 
@@ -20,7 +21,7 @@ export async function closeStores(ctx: Context, logger: Logger): Promise<void> {
     try {
       await store?.close();
     } catch (err) {
-      logger.warn(`closing a store failed: ${errorMessage(err)}`);
+      logger.warn(`closing a store failed: ${errorMessage(err)}`, errorFields(err));
     }
   }
 }

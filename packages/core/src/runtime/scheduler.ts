@@ -2,7 +2,7 @@ import type { Electron } from '../electron.js';
 import type { Logger } from 'winston';
 import type { Dispatcher } from './dispatch.js';
 import type { Emitter } from './emitter.js';
-import { deadLetterOf, errorMessage, type FailurePolicy } from './failure-policy.js';
+import { deadLetterOf, errorMessage, failureFields, fatalFailureOf, type FailurePolicy } from './failure-policy.js';
 import { failedChannel } from '../diagnostics.js';
 import { HandlerTimings } from './handler-timings.js';
 import type { InputBatch } from './input-batch.js';
@@ -180,7 +180,7 @@ export class Scheduler {
     if (action === 'retry') {
       const lane = this.#hold(batch, i, heldLane);
       const delayMs = this.#policy.backoffMs(attempt);
-      this.#logger.warn(`electron ${where} failed (${errorMessage(err)}); retry ${attempt + 1} in ${delayMs} ms`);
+      this.#logger.warn(`electron ${where} failed (${errorMessage(err)}); retry ${attempt + 1} in ${delayMs} ms`, failureFields(record, err));
       this.#inFlight++;
       setTimeout(() => {
         this.#inFlight--;
@@ -192,14 +192,14 @@ export class Scheduler {
     }
     if (action === 'stop') {
       this.#hold(batch, i, heldLane);
-      this.#onFatal(new Error(`electron ${where} failed and --on-error is exit: ${errorMessage(err)}`, { cause: err }));
+      this.#onFatal(fatalFailureOf(record, err));
       return false;
     }
     if (action === 'dead-letter') {
-      this.#logger.error(`electron ${where} failed, sent to ${record.topic}.dlq: ${errorMessage(err)}`);
+      this.#logger.error(`electron ${where} failed, sent to ${record.topic}.dlq: ${errorMessage(err)}`, failureFields(record, err));
       this.#emitter.push(deadLetterOf(record, err, this.#linkName));
     } else {
-      this.#logger.warn(`electron ${where} failed and was skipped: ${errorMessage(err)}`);
+      this.#logger.warn(`electron ${where} failed and was skipped: ${errorMessage(err)}`, failureFields(record, err));
     }
     this.#emitter.inputDone(batch.trackers[i]!, batch.seqs[i]!);
     return true;

@@ -1,9 +1,10 @@
 import type { Logger } from 'winston';
-import { isCatenaeError, ErrorCode } from '../errors.js';
+import { CatenaeError, isCatenaeError, ErrorCode } from '../errors.js';
 import type { Context } from './context.js';
 import type { Dispatcher } from './dispatch.js';
 import { handlerKind } from './dispatch.js';
 import type { Emitter } from './emitter.js';
+import { errorFields } from './error-fields.js';
 import { errorMessage } from './failure-policy.js';
 import { systemClock, type Clock } from './clock.js';
 
@@ -12,14 +13,16 @@ const ITEMS_PER_TURN = 1000;
 
 /**
  * Runs a link's sources: `@Generator` methods (once, or every `interval` ms) and `ctx.loop` tasks,
- * between `setup` and `finish`. A source that throws is logged at error level and reported, never lost silently.
+ * between `setup` and `finish`. A source that throws is logged at error level and reported, never
+ * lost silently: a one-shot generator's failure as fatal (it cannot be retried, skipped or
+ * dead-lettered: the link did not do what it was asked), a periodic run's as one the next run may mend.
  */
 export class SourceRunner {
   readonly #ctx: Context;
   readonly #dispatcher: Dispatcher;
   readonly #emitter: Emitter;
   readonly #logger: Logger;
-  readonly #onError: (err: Error) => void;
+  readonly #onError: (err: CatenaeError, isFatal: boolean) => void;
   readonly #maxUnackedRecords: number;
   readonly #running = new Set<Promise<void>>();
   readonly #abort = new AbortController();
@@ -29,7 +32,8 @@ export class SourceRunner {
   readonly #queued: (() => Promise<void>)[] = [];
   readonly #clock: Clock;
 
-  constructor(parts: { ctx: Context; dispatcher: Dispatcher; emitter: Emitter; logger: Logger; maxUnackedRecords: number; onError: (err: Error) => void; clock?: Clock }) {
+  /** @param parts.onError gets each failure as `CATENAE_HANDLER`; `isFatal` for a one-shot generator. */
+  constructor(parts: { ctx: Context; dispatcher: Dispatcher; emitter: Emitter; logger: Logger; maxUnackedRecords: number; onError: (err: CatenaeError, isFatal: boolean) => void; clock?: Clock }) {
     this.#clock = parts.clock ?? systemClock;
     this.#ctx = parts.ctx;
     this.#dispatcher = parts.dispatcher;
@@ -52,6 +56,11 @@ export class SourceRunner {
     if (intervalMs !== undefined) return this.#add(() => this.#repeat(once, intervalMs, name), name);
     this.#oneShotsLeft++;
     this.#add(() => once().finally(() => this.#oneShotsLeft--), name);
+  }
+
+  /** Whether any generator or loop is registered and not finished. */
+  get hasSources(): boolean {
+    return this.#queued.length > 0 || this.#running.size > 0;
   }
 
   /** Whether a one-shot generator is still running (or waits for `start`). */
@@ -87,7 +96,7 @@ export class SourceRunner {
       try {
         await run();
       } catch (err) {
-        this.#report(name, err);
+        this.#report(name, err, true);
       }
     };
     if (this.#hasStarted) this.#track(guarded);
@@ -112,17 +121,18 @@ export class SourceRunner {
       try {
         await once();
       } catch (err) {
-        this.#report(name, err);
+        this.#report(name, err, false);
       }
       await this.#clock.sleep(intervalMs, signal);
     }
   }
 
-  /** Logs a source's failure and hands it to `--on-error` (which stops the link for `exit`). */
-  #report(name: string, err: unknown): void {
+  /** Logs a source's failure and reports it (the link stops on a fatal one, or on any with `--on-error exit`). */
+  #report(name: string, err: unknown, isFatal: boolean): void {
     if (this.isStopping && isCatenaeError(err, ErrorCode.Closed)) return;
-    this.#logger.error(`${name} failed: ${errorMessage(err)}`);
-    this.#onError(err instanceof Error ? err : new Error(String(err)));
+    const failure = new CatenaeError(ErrorCode.Handler, `${name} failed: ${errorMessage(err)}`, { cause: err });
+    this.#logger.error(failure.message, errorFields(err, ErrorCode.Handler));
+    this.#onError(failure, isFatal);
   }
 
   async #drain(items: Iterable<unknown> | AsyncIterable<unknown>, isAsync: boolean): Promise<void> {

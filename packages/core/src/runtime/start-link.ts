@@ -12,6 +12,7 @@ import { kafkaTransport } from './transport-registry.js';
 import { isInLinkWorker } from './workers/in-link-worker.js';
 import { stateStoreFor } from '../state/state-store-registry.js';
 import { loadTracing } from '../tracing/tracing-state.js';
+import { announceInstance } from '../announce/announcer.js';
 
 let processBroker: EmbeddedBroker | undefined;
 
@@ -41,6 +42,7 @@ export async function startLink(link: LinkLike, options: StartOptions = {}): Pro
   const hasTables = definition.tables.length > 0;
   const stateStore = hasTables ? (options.stateStore ?? (options.stateDir !== undefined ? await stateStoreFor(options.stateDir) : undefined)) : undefined;
   const runtime = new LinkRuntime(definition, settings, factory, logger, stateStore, options.clock);
+  announceInstance(runtime, { mode: settings.mode, output: settings.output, rpcMethods: definition.rpcMethods, hasTables }, factory, options.announceIntervalMs, logger);
   // Loaded only when asked for: prom-client stays out of a process that serves no metrics.
   const metrics = options.metricsPort === undefined ? undefined : await (await import('../metrics/metrics-server.js')).serveMetrics(options.metricsPort, settings.name, settings.uid, logger);
   try {

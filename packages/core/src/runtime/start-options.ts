@@ -73,4 +73,16 @@ export interface StartOptions {
   stateStore?: StateStoreFactory;
   /** The wall clock of loops, interval generators and windows' idle closes (tests move it: `TestDriver.advanceTime`). */
   clock?: Clock;
+  /**
+   * Announce the instance on `catenae.instances` (for `catenae dashboard`) every this many
+   * milliseconds while it runs, and at start and stop; 0: never. Default 10000 on Kafka, 0 elsewhere.
+   */
+  announceIntervalMs?: number;
+  /**
+   * Refuse to start (`CATENAE_BAD_LINK`) a link that, once `setup` ran, has nothing to do: no input
+   * topic, no generator or `ctx.loop`, no `@Rpc()` method. `catenae run` sets it, as nothing
+   * outside the process could give such a link work; from code the handle can (`ctx.send`,
+   * `ctx.addInput`), so it is off by default.
+   */
+  refuseIdle?: boolean;
 }

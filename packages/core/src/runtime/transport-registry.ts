@@ -17,14 +17,14 @@ export function registerKafkaTransport(creator: KafkaTransportCreator): void {
 
 /**
  * The Kafka transport factory: the registered one, else `@catenae/kafka` resolved from the
- * working directory. @throws CatenaeError `CATENAE_BROKER` when the package is not installed.
+ * working directory. @throws CatenaeError `CATENAE_MISSING_PACKAGE` when the package is not installed.
  */
 export async function kafkaTransport(brokers: string, config: Record<string, string> | undefined): Promise<TransportFactory> {
   if (!kafkaCreator) {
     await importFromCwd('@catenae/kafka');
   }
   if (!kafkaCreator) {
-    throw new CatenaeError(ErrorCode.Broker, 'running on Kafka needs @catenae/kafka: install it (pnpm add @catenae/kafka) and import it');
+    throw new CatenaeError(ErrorCode.MissingPackage, 'running on Kafka needs @catenae/kafka, which is not installed here: add it to your project (npm install @catenae/kafka) and import it');
   }
   return kafkaCreator({ brokers, config });
 }

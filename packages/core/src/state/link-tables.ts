@@ -1,7 +1,6 @@
 import type { Logger } from 'winston';
-import { CatenaeError, ErrorCode } from '../errors.js';
 import type { Electron } from '../electron.js';
-import { restoreChannel, tableSizesChannel } from '../diagnostics.js';
+import { tableSizesChannel } from '../diagnostics.js';
 import { partitionForKey } from '../partition/murmur2.js';
 import type { Codec } from '../codec/codec.js';
 import type { TableSpec } from '../registry/link-definition.js';
@@ -9,23 +8,17 @@ import type { OutputGroup } from '../runtime/output-group.js';
 import type { TopicSpec } from '../transport/records.js';
 import type { PartitionReader } from '../transport/transport.js';
 import type { TableKey } from './keyed-table.js';
-import { restoreShards, RestoreCancelled, type ShardToRestore } from './restore-shards.js';
-import { MemoryShard, type Shard } from './shard.js';
+import type { Shard } from './shard.js';
 import { ShardedTable, type TableHost } from './sharded-table.js';
 import type { StateStoreFactory } from './state-store.js';
-import { StoredShard } from './stored-shard.js';
 import { changelogTopic, TableCodec } from './table-codec.js';
-import { OFFSETS_KEY, partitionBytesOf } from './table-key.js';
+import { partitionBytesOf } from './table-key.js';
+import { ShardLifecycle } from './shard-lifecycle.js';
+import { ChangeCuts } from './change-cuts.js';
 import { publishWrites, undoWrites, WriteScopes, type AsyncScope } from './write-scopes.js';
 import { WindowEntryCodec, type TimeWindow } from './window-entry.js';
 import { resolveWindowSpec } from './window-spec.js';
 import { WindowedShardedTable, type WindowHost } from './windowed-table.js';
-
-// Compaction may drop a tombstone this long after the deletion (Kafka's delete.retention.ms
-// default): a local store older than that could keep a key deleted since, so it is rebuilt.
-const STALE_STORE_MS = 24 * 60 * 60 * 1000;
-const LOCK_TIMEOUT_MS = 30_000;
-const PROGRESS_EVERY_MS = 5000;
 
 /** A handler as the tables see it: whether it is an `async` function (or async generator). */
 export interface ScopedHandler {
@@ -64,14 +57,11 @@ export interface LinkTablesOptions {
   handledOffsets?: (partition: number) => Record<string, number> | false;
 }
 
-type PartitionState = 'restoring' | 'active' | 'closing';
-
 /**
- * The tables of one link instance and their shards' lifecycle: shards are restored from the
- * changelogs before their partition's first electron, written through write scopes that tie
- * each change to the electron that made it, emitted to the changelogs with the electron's
- * outputs (coalesced per key between two flushes), and on revoke flushed and kept aside in case
- * the same partitions come back (a catch-up from the changelog then replaces a full restore).
+ * The tables of one link instance: written through write scopes that tie each change to the
+ * electron that made it (undone if its handler throws, published when it returns), cut into
+ * changelog records for the emitter ({@link ChangeCuts}), and their shards following the
+ * partitions ({@link ShardLifecycle}).
  */
 export class LinkTables implements TableHost, WindowHost {
   /** Every table's shards, keyed and windowed alike (a windowed table's raw table keyed by window). */
@@ -79,24 +69,15 @@ export class LinkTables implements TableHost, WindowHost {
   /** The tables by name, as `ctx.tables` shows them. */
   readonly byName: Readonly<Record<string, ShardedTable | WindowedShardedTable>>;
   readonly #windowed: WindowedShardedTable[] = [];
-  /** Tables whose codec can carry the input offsets entry (not Avro). */
-  readonly #carriesOffsets = new Set<ShardedTable>();
   readonly #options: LinkTablesOptions;
   readonly #scopes: WriteScopes;
-  readonly #state = new Map<number, PartitionState>();
-  /** Shards of revoked partitions, by partition, in table order: reused if the partition comes back. */
-  readonly #suspended = new Map<number, Shard[]>();
+  readonly #shards: ShardLifecycle;
+  readonly #cuts: ChangeCuts;
   /** Asynchronous handlers running, per partition: a revoke waits for them. */
   readonly #running = new Map<number, number>();
   #quietWaiters: (() => void)[] = [];
   #partitions = 0;
   #hasPending = false;
-  #lifecycle: Promise<void> = Promise.resolve();
-  #lifecycleSteps = 0;
-  #isRestoring = false;
-  #cancelRestore = false;
-  /** Partitions assigned and not revoked since. */
-  readonly #wanted = new Set<number>();
 
   constructor(options: LinkTablesOptions) {
     this.#options = options;
@@ -113,16 +94,9 @@ export class LinkTables implements TableHost, WindowHost {
       return raw;
     });
     this.byName = byName;
-    if (options.handledOffsets !== undefined) {
-      for (const table of this.tables) {
-        try {
-          table.codec.encode(this.#offsetsEntry(table, { topic: 1 }));
-          this.#carriesOffsets.add(table);
-        } catch {
-          // A schema'd codec (Avro) has no room for it: this table's restores replay from the committed offsets.
-        }
-      }
-    }
+    const { store, group, link, uid, logger, isTransactional, handledOffsets } = options;
+    this.#shards = new ShardLifecycle({ tables: this.tables, windowed: this.#windowed, store, group, link, uid, logger, onActivated: () => this.publishSizes() });
+    this.#cuts = new ChangeCuts({ tables: this.tables, windowed: this.#windowed, isTransactional, handledOffsets });
   }
 
   /** The windowed tables. */
@@ -326,10 +300,7 @@ export class LinkTables implements TableHost, WindowHost {
   }
 
   describeMissing(partition: number): string {
-    if (partition < 0) return 'but the input partitions are not known yet (tables are usable once the link runs)';
-    const state = this.#state.get(partition);
-    if (state === 'restoring') return 'which this instance is still restoring';
-    return `which this instance does not hold${this.#wanted.size > 0 ? ` (it holds ${[...this.#wanted].sort((a, b) => a - b).join(', ')})` : ''}: call the owner by key, ctx.rpc.call({ link, key }, ...)`;
+    return this.#shards.describeMissing(partition);
   }
 
   // --- the emitter's change source ---
@@ -347,167 +318,37 @@ export class LinkTables implements TableHost, WindowHost {
   emitTo(group: OutputGroup): void {
     if (!this.#hasPending) return;
     this.#hasPending = false;
-    const marksDurable = !this.#options.isTransactional;
-    const handledOffsets = this.#options.handledOffsets;
-    for (const table of this.tables) {
-      const carriesOffsets = this.#carriesOffsets.has(table);
-      for (const shard of table.shards) {
-        if (shard === undefined || shard.pending.size === 0) continue;
-        // Last in the partition: on the broker it implies every change cut before it.
-        if (carriesOffsets) this.#noteOffsets(table, shard, handledOffsets!(shard.partition));
-        for (const key of shard.pending) {
-          const record = table.changeRecord(shard, key);
-          group.records.push(record);
-          shard.emitted(key, record.value, shard.produced++);
-        }
-        shard.pending.clear();
-        if (marksDurable) (group.marks ??= []).push(shard, shard.produced);
-      }
-    }
+    this.#cuts.cut(group);
   }
 
-  /**
-   * Records with a cut of changes the input offsets it reflects: every electron below them was
-   * handled and its changes are in this cut or an earlier one, none at or above is (false when
-   * electrons were handled out of order). A restore then skips the input below them, so an
-   * electron's changes are never applied twice after a crash, in any mode.
-   */
-  #noteOffsets(table: ShardedTable, shard: Shard, handled: Record<string, number> | false): void {
-    const before = this.#unwrapOffsets(table, shard.get(OFFSETS_KEY));
-    const offsets = handled === false ? false : { ...(before || {}), ...handled };
-    shard.put(OFFSETS_KEY, this.#offsetsEntry(table, offsets));
-    shard.pending.delete(OFFSETS_KEY);
-    shard.pending.add(OFFSETS_KEY);
-  }
-
-  #offsetsEntry(table: ShardedTable, offsets: Record<string, number> | false): unknown {
-    return this.#isWindowed(table) ? { value: offsets, end: 0, closed: false } : offsets;
-  }
-
-  #unwrapOffsets(table: ShardedTable, stored: unknown): Record<string, number> | false | undefined {
-    if (stored === undefined) return undefined;
-    return (this.#isWindowed(table) ? (stored as { value: unknown }).value : stored) as Record<string, number> | false;
-  }
-
-  #isWindowed(table: ShardedTable): boolean {
-    return this.#windowed.some((windowed) => windowed.raw === table);
-  }
-
-  /**
-   * The input offsets a restored partition's shards reflect, per input topic: the smallest over
-   * its tables; undefined when one table lacks them (nothing to skip: the committed offsets rule).
-   */
+  /** See ChangeCuts.restoredOffsets. */
   restoredOffsets(partition: number): Record<string, number> | undefined {
-    if (this.#options.handledOffsets === undefined || this.#carriesOffsets.size !== this.tables.length) return undefined;
-    let least: Record<string, number> | undefined;
-    for (const table of this.tables) {
-      const shard = table.shards[partition];
-      const offsets = shard === undefined ? undefined : this.#unwrapOffsets(table, shard.get(OFFSETS_KEY));
-      if (offsets === undefined || offsets === false) return undefined;
-      if (least === undefined) least = { ...offsets };
-      else {
-        for (const topic of Object.keys(least)) {
-          if (offsets[topic] === undefined) delete least[topic];
-          else least[topic] = Math.min(least[topic]!, offsets[topic]!);
-        }
-      }
-    }
-    return least;
+    return this.#cuts.restoredOffsets(partition);
   }
 
   /** The broker acknowledged a group: its changelog records are durable. */
   acknowledged(marks: readonly unknown[]): void {
-    for (let i = 0; i < marks.length; i += 2) {
-      const shard = marks[i] as Shard;
-      const produced = marks[i + 1] as number;
-      if (produced > shard.durable) shard.durable = produced;
-    }
+    this.#cuts.acknowledged(marks);
   }
 
   /** Exactly-once: a transaction committed, so every change produced so far is durable. */
   committed(): void {
-    for (const table of this.tables) for (const shard of table.shards) if (shard !== undefined) shard.durable = shard.produced;
+    this.#cuts.committed();
   }
 
   // --- partitions coming and going ---
 
   /** Whether the tables hold (restored) shard `partition`. */
   holds(partition: number): boolean {
-    return this.#state.get(partition) === 'active';
+    return this.#shards.holds(partition);
   }
 
   /**
-   * Restores the shards of newly assigned partitions (catching up kept ones from where they
-   * stopped) and resolves once each is usable, or was revoked meanwhile. Shards kept from a
-   * revoke whose partitions did not come back are closed.
-   * @throws CatenaeError when a store cannot be opened or the changelog cannot be read.
+   * Restores the shards of newly assigned partitions and resolves once each is usable, or was
+   * revoked meanwhile. @throws CatenaeError when a store cannot be opened or a changelog read.
    */
   assign(partitions: readonly number[], reader: () => PartitionReader): Promise<void> {
-    for (const p of partitions) this.#wanted.add(p);
-    return this.#queue(() => this.#assign(partitions, reader));
-  }
-
-  async #assign(partitions: readonly number[], reader: () => PartitionReader): Promise<void> {
-    for (const [p, shards] of [...this.#suspended]) {
-      if (this.#wanted.has(p)) continue;
-      this.#suspended.delete(p);
-      await closeShards(shards);
-    }
-    const fresh = partitions.filter((p) => this.#wanted.has(p) && this.#state.get(p) === undefined);
-    if (fresh.length === 0) return;
-    for (const p of fresh) this.#state.set(p, 'restoring');
-    const targets: ShardToRestore[] = [];
-    // From before the stores are opened (a lock may be waited for) until usable: not ready.
-    let read = 0;
-    let total = 0;
-    this.#publishRestore('started', fresh, 0, 0);
-    try {
-      for (const p of fresh) {
-        const kept = this.#suspended.get(p);
-        this.#suspended.delete(p);
-        for (let t = 0; t < this.tables.length; t++) {
-          const table = this.tables[t]!;
-          const shard = kept?.[t] ?? (await this.#openShard(table, p));
-          targets.push({ table, shard, from: kept !== undefined ? shard.position : await this.#startOf(table, shard) });
-        }
-      }
-      await this.#restore(targets, reader, (records, of) => {
-        read = records;
-        total = of;
-        this.#publishRestore('progress', fresh, records, of);
-      });
-    } catch (err) {
-      this.#publishRestore('done', fresh, read, total);
-      for (const p of fresh) this.#state.delete(p);
-      await closeShards(targets.map((target) => target.shard));
-      if (!(err instanceof RestoreCancelled)) throw err;
-      // Revoked during the restore: the partitions still assigned start over.
-      const still = fresh.filter((p) => this.#wanted.has(p));
-      if (still.length > 0) await this.#assign(still, reader);
-      return;
-    }
-    for (const { table, shard } of targets) table.shards[shard.partition] = shard;
-    for (const windowed of this.#windowed) for (const p of fresh) windowed.activate(windowed.raw.shards[p]!);
-    for (const p of fresh) this.#state.set(p, 'active');
-    this.#publishRestore('done', fresh, read, total);
-    this.publishSizes();
-  }
-
-  #publishRestore(phase: 'started' | 'progress' | 'done', partitions: readonly number[], records: number, total: number): void {
-    if (restoreChannel.hasSubscribers) restoreChannel.publish({ link: this.#options.link, uid: this.#options.uid, phase, partitions, records, total });
-  }
-
-  async #restore(targets: ShardToRestore[], reader: () => PartitionReader, onProgress: (records: number, total: number) => void): Promise<void> {
-    const open = reader();
-    this.#isRestoring = true;
-    this.#cancelRestore = false;
-    try {
-      const { logger } = this.#options;
-      await restoreShards(open, targets, { logger, onProgress, progressEveryMs: PROGRESS_EVERY_MS, isCancelled: () => this.#cancelRestore });
-    } finally {
-      this.#isRestoring = false;
-      await open.close();
-    }
+    return this.#shards.assign(partitions, reader);
   }
 
   /**
@@ -515,11 +356,7 @@ export class LinkTables implements TableHost, WindowHost {
    * restore of them stops. Resolves once their asynchronous handlers finished.
    */
   quiesce(partitions: readonly number[]): Promise<void> {
-    for (const p of partitions) {
-      this.#wanted.delete(p);
-      if (this.#state.get(p) === 'active') this.#state.set(p, 'closing');
-    }
-    if (this.#isRestoring) this.#cancelRestore = true;
+    this.#shards.revoking(partitions);
     return new Promise((resolve) => {
       const check = (): void => {
         if (partitions.some((p) => this.#running.has(p))) this.#quietWaiters.push(check);
@@ -529,57 +366,19 @@ export class LinkTables implements TableHost, WindowHost {
     });
   }
 
-  /**
-   * Gives the partitions' shards up once their changes were emitted, acknowledged and committed:
-   * flushed to the local store, and kept aside when `isClean` (every change durable), else closed.
-   */
+  /** Gives the partitions' shards up (see ShardLifecycle.release). */
   release(partitions: readonly number[], isClean: boolean): Promise<void> {
-    return this.#queue(async () => {
-      for (const p of partitions) {
-        if (this.#state.get(p) === 'restoring') continue;
-        this.#state.delete(p);
-        for (const windowed of this.#windowed) windowed.deactivate(p);
-        const shards: Shard[] = [];
-        for (const table of this.tables) {
-          const shard = table.shards[p];
-          table.shards[p] = undefined;
-          if (shard !== undefined) shards.push(shard);
-        }
-        if (shards.length === 0) continue;
-        await Promise.all(shards.map((shard) => shard.flush()));
-        const isSettled = isClean && shards.length === this.tables.length && shards.every((shard) => shard.durable === shard.produced && shard.pending.size === 0);
-        if (isSettled) this.#suspended.set(p, shards);
-        else await closeShards(shards);
-      }
-    });
+    return this.#shards.release(partitions, isClean);
   }
 
   /** Writes what is durable to the local stores (a no-op in memory). */
-  async flushStores(): Promise<void> {
-    const flushes: Promise<void>[] = [];
-    for (const table of this.tables) for (const shard of table.shards) if (shard !== undefined) flushes.push(shard.flush());
-    await Promise.all(flushes);
+  flushStores(): Promise<void> {
+    return this.#shards.flushStores();
   }
 
   /** Flushes and closes every shard: the link stops. */
   close(): Promise<void> {
-    this.#wanted.clear();
-    if (this.#isRestoring) this.#cancelRestore = true;
-    return this.#queue(async () => {
-      const shards: Shard[] = [];
-      for (const table of this.tables) {
-        for (let p = 0; p < table.shards.length; p++) {
-          const shard = table.shards[p];
-          if (shard !== undefined) shards.push(shard);
-          table.shards[p] = undefined;
-        }
-      }
-      for (const kept of this.#suspended.values()) shards.push(...kept);
-      this.#suspended.clear();
-      this.#state.clear();
-      await Promise.all(shards.map((shard) => shard.flush()));
-      await closeShards(shards);
-    });
+    return this.#shards.close();
   }
 
   /** Publishes the tables' sizes on the `table-sizes` diagnostics channel, if someone listens. */
@@ -592,37 +391,6 @@ export class LinkTables implements TableHost, WindowHost {
 
   /** Whether shards are being restored or handed back. */
   get isBusy(): boolean {
-    return this.#lifecycleSteps > 0;
+    return this.#shards.isBusy;
   }
-
-  #queue(step: () => Promise<void>): Promise<void> {
-    this.#lifecycleSteps++;
-    const run = this.#lifecycle.then(step).finally(() => this.#lifecycleSteps--);
-    this.#lifecycle = run.catch(() => undefined);
-    return run;
-  }
-
-  async #openShard(table: ShardedTable, partition: number): Promise<Shard> {
-    const { store, group, logger } = this.#options;
-    const decode = (bytes: Buffer): unknown => table.codec.decode(bytes);
-    if (store === undefined) return new MemoryShard(partition, decode);
-    const opened = await store.open({ group, table: table.name, partition }, { logger, lockTimeoutMs: LOCK_TIMEOUT_MS });
-    return new StoredShard(partition, opened, decode);
-  }
-
-  async #startOf(table: ShardedTable, shard: Shard): Promise<number> {
-    if (!(shard instanceof StoredShard)) return 0;
-    const at = shard.checkpointAt;
-    if (shard.checkpoint > 0 && at !== undefined && Date.now() - at > STALE_STORE_MS) {
-      this.#options.logger.warn(`table ${table.name} shard ${shard.partition}: the local store was last written ${new Date(at).toISOString()}, longer ago than compaction keeps deletions; rebuilding it from the changelog`);
-      await shard.clear();
-    }
-    return shard.checkpoint;
-  }
-}
-
-async function closeShards(shards: readonly Shard[]): Promise<void> {
-  const results = await Promise.allSettled(shards.map((shard) => shard.close()));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed !== undefined) throw new CatenaeError(ErrorCode.State, `cannot close a table shard: ${(failed.reason as Error).message}`, { cause: failed.reason });
 }

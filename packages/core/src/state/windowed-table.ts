@@ -5,47 +5,12 @@ import type { Shard } from './shard.js';
 import type { ShardedTable } from './sharded-table.js';
 import { checkTableKey } from './table-key.js';
 import { checkEventTime, parseWindowKey, STREAM_TIME_KEY, windowKeyOf, type TimeWindow, type WindowEntry } from './window-entry.js';
-import { WindowHeap } from './window-heap.js';
+import { insertSorted, removeSorted, ShardWindows } from './shard-windows.js';
+import type { WindowedTable } from './windowed-table-api.js';
 import type { WindowSpec } from './window-spec.js';
 
 export type { TimeWindow } from './window-entry.js';
-
-/**
- * A windowed table of a link: values per key and window of event time (tumbling, hopping or
- * session windows), sharded like the input as a {@link KeyedTable} is. Stream time moves per
- * partition with the largest event time seen; a window closes once stream time passes its end
- * plus its grace, and `@WindowClosed` handlers then run once for it.
- * @publicApi
- */
-export interface WindowedTable<K extends TableKey = string, V = unknown> extends Iterable<[K, TimeWindow, V]> {
-  readonly name: string;
-  /**
-   * The value of `key` in the window holding `time` (default: the event time of the electron
-   * being handled): for hopping windows the latest such window, for sessions the one holding it.
-   */
-  get(key: K, time?: number): V | undefined;
-  /** Sets the value of `key` in every open window holding `time` (default: the electron's event time). */
-  set(key: K, value: V, time?: number): this;
-  /**
-   * Replaces the value of `key` in every open window holding `time` (default: the electron's event
-   * time) with `fn(value, window)`: how a handler aggregates. Session windows an electron joins are
-   * merged first (`window.merge`). Windows already closed are left alone; an electron that fell
-   * only in closed windows is late (see `window.late`).
-   */
-  update(key: K, fn: (value: V | undefined, window: TimeWindow) => V, time?: number): this;
-  /** Removes `key` from the open windows holding `time`; returns whether one had a value. */
-  delete(key: K, time?: number): boolean;
-  /** The windows of `key` that overlap [from, to), oldest first, with their values. */
-  range(key: K, from: number, to: number): [TimeWindow, V][];
-  /** Whether the electron being handled (or `time`) is too late for every window it falls in. */
-  isLate(time?: number): boolean;
-  /** The stream time of the partition of the electron being handled (or of `key`'s partition). */
-  streamTime(key?: K): number;
-  /** Every window this instance holds, open or closed (kept until `retention`): [key, window, value]. */
-  entries(): IterableIterator<[K, TimeWindow, V]>;
-  /** Windows this instance holds. */
-  readonly size: number;
-}
+export type { WindowedTable } from './windowed-table-api.js';
 
 /** What a windowed table needs of the link's tables. */
 export interface WindowHost {
@@ -57,21 +22,6 @@ export interface WindowHost {
   closed(table: WindowedShardedTable, key: TableKey, window: TimeWindow, value: unknown): void;
   /** Wall-clock time (a virtual one under TestDriver). */
   now(): number;
-}
-
-/** The windows a shard holds, indexed by close and drop time; rebuilt from the shard on activation. */
-class ShardWindows {
-  streamTime = -1;
-  /** Wall-clock time of the partition's last electron, and the stream time then (for idle closes). */
-  lastEventWall: number;
-  streamTimeAtLastEvent = -1;
-  readonly heap = new WindowHeap();
-  /** Session tables: each key's session starts, sorted. */
-  readonly sessions = new Map<TableKey, number[]>();
-
-  constructor(now: number) {
-    this.lastEventWall = now;
-  }
 }
 
 /** A {@link WindowedTable} over a raw table keyed by (key, window start). */
@@ -413,20 +363,4 @@ export class WindowedShardedTable implements WindowedTable<TableKey, unknown> {
     checkEventTime(this.name, t);
     return t;
   }
-}
-
-function insertSorted(index: Map<TableKey, number[]>, key: TableKey, start: number): void {
-  let starts = index.get(key);
-  if (starts === undefined) index.set(key, (starts = []));
-  let i = starts.length;
-  while (i > 0 && starts[i - 1]! > start) i--;
-  if (starts[i - 1] !== start) starts.splice(i, 0, start);
-}
-
-function removeSorted(index: Map<TableKey, number[]>, key: TableKey, start: number): void {
-  const starts = index.get(key);
-  if (starts === undefined) return;
-  const i = starts.indexOf(start);
-  if (i >= 0) starts.splice(i, 1);
-  if (starts.length === 0) index.delete(key);
 }

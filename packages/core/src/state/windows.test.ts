@@ -138,6 +138,8 @@ describe('windowed tables', () => {
       const [handle] = driver.instances('Sessions');
       const visits = handle!.ctx.tables.visits as WindowedTable<string, number>;
       assert.deepEqual([...visits.entries()].map(([k, w, n]) => [k, (w.start - T0) / MINUTE, (w.end - 1 - T0) / MINUTE, n]), [['u', 0, 13, 5]], 'minute 6 bridges them');
+      assert.deepEqual(driver.windows('Sessions', 'visits').map(([k, w, n]) => [k, (w.start - T0) / MINUTE, n]), [['u', 0, 5]]);
+      assert.throws(() => driver.table('Sessions', 'visits'), { code: ErrorCode.BadLink, message: /is windowed: read it with driver.windows/ });
       await driver.send('visits', at('u', 30));
       await driver.drain();
       assert.deepEqual(driver.read('sessions').map((e) => e.value), ['0..13:5']);

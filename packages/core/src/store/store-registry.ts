@@ -17,7 +17,7 @@ export function registerStoreConnector(kind: StoreKind, connector: StoreConnecto
 
 /**
  * The connector of `kind`: the registered one, else `@catenae/connectors` loaded from the working
- * directory. @throws CatenaeError `CATENAE_STORE` saying how to install it when it is missing.
+ * directory. @throws CatenaeError `CATENAE_MISSING_PACKAGE` saying how to install it when it is missing.
  */
 export async function storeConnector(kind: StoreKind): Promise<StoreConnector> {
   if (!connectors.has(kind)) {
@@ -25,7 +25,7 @@ export async function storeConnector(kind: StoreKind): Promise<StoreConnector> {
   }
   const connector = connectors.get(kind);
   if (!connector) {
-    throw new CatenaeError(ErrorCode.Store, `a ${kind} store needs @catenae/connectors: install it (pnpm add @catenae/connectors${kind === 'aerospike' ? ' aerospike' : ''}) and import it`);
+    throw new CatenaeError(ErrorCode.MissingPackage, `a ${kind} store needs @catenae/connectors, which is not installed here: add it to your project (npm install @catenae/connectors${kind === 'aerospike' ? ' aerospike' : ''}) and import it`);
   }
   return connector;
 }

@@ -14,6 +14,13 @@ import type { CallOptions, RpcTarget } from '../runtime/rpc/rpc-client.js';
 import { createLogger } from '../runtime/create-logger.js';
 import type { StartOptions } from '../runtime/start-options.js';
 import { AdvancingClock } from './advancing-clock.js';
+import type { AnyTable } from '../runtime/context.js';
+import type { TimeWindow } from '../state/window-entry.js';
+import { WindowedShardedTable } from '../state/windowed-table.js';
+
+function isWindowed(table: AnyTable): boolean {
+  return table instanceof WindowedShardedTable;
+}
 
 /** Options of {@link TestDriver.start}. */
 export interface TestDriverOptions {
@@ -145,15 +152,36 @@ export class TestDriver {
    * @throws CatenaeError `CATENAE_BAD_LINK` when no instance of the link runs here or it has no such table.
    */
   table<K = unknown, V = unknown>(linkName: string, table: string): Map<K, V> {
-    const instances = this.instances(linkName);
-    if (instances.length === 0) throw new CatenaeError(ErrorCode.BadLink, `no link named "${linkName}" runs in this driver`);
     const merged = new Map<K, V>();
-    for (const handle of instances) {
-      const found = handle.ctx.tables[table];
-      if (found === undefined) throw new CatenaeError(ErrorCode.BadLink, `link ${linkName} has no table "${table}" (it has: ${Object.keys(handle.ctx.tables).join(', ') || 'none'})`);
+    for (const found of this.#tablesOf(linkName, table)) {
+      if (isWindowed(found)) throw new CatenaeError(ErrorCode.BadLink, `table ${table} of link ${linkName} is windowed: read it with driver.windows('${linkName}', '${table}')`);
       for (const [key, value] of found.entries()) merged.set(key as K, value as V);
     }
     return merged;
+  }
+
+  /**
+   * Every window the instances of `linkName` hold in their windowed table `table`, open or closed
+   * (until their retention), as `[key, window, value]`, ordered by key then window start.
+   * @throws CatenaeError `CATENAE_BAD_LINK` when no instance of the link runs here or it has no such windowed table.
+   */
+  windows<K = unknown, V = unknown>(linkName: string, table: string): [K, TimeWindow, V][] {
+    const all: [K, TimeWindow, V][] = [];
+    for (const found of this.#tablesOf(linkName, table)) {
+      if (!isWindowed(found)) throw new CatenaeError(ErrorCode.BadLink, `table ${table} of link ${linkName} is not windowed: read it with driver.table('${linkName}', '${table}')`);
+      for (const entry of found.entries()) all.push(entry as [K, TimeWindow, V]);
+    }
+    return all.sort((a, b) => String(a[0]).localeCompare(String(b[0])) || a[1].start - b[1].start);
+  }
+
+  #tablesOf(linkName: string, table: string): AnyTable[] {
+    const instances = this.instances(linkName);
+    if (instances.length === 0) throw new CatenaeError(ErrorCode.BadLink, `no link named "${linkName}" runs in this driver`);
+    return instances.map((handle) => {
+      const found = handle.ctx.tables[table];
+      if (found === undefined) throw new CatenaeError(ErrorCode.BadLink, `link ${linkName} has no table "${table}" (it has: ${Object.keys(handle.ctx.tables).join(', ') || 'none'})`);
+      return found;
+    });
   }
 
   /**

@@ -115,5 +115,7 @@ export interface Transport {
 export interface TransportFactory {
   /** A short name for logs: `kafka`, `embedded`. */
   readonly kind: string;
+  /** Where its clients connect (Kafka's bootstrap servers), for logs; absent in process. */
+  readonly address?: string;
   create(options: TransportOptions): Transport;
 }

@@ -5,6 +5,7 @@ import type { RawRecord } from '../../transport/records.js';
 import type { Transport, TransportFactory } from '../../transport/transport.js';
 import type { Context } from '../context.js';
 import { errorMessage } from '../failure-policy.js';
+import { errorFields } from '../error-fields.js';
 import { withDeadline } from '../with-deadline.js';
 import { publishRpcCall } from './publish-rpc-call.js';
 import { RpcClient } from './rpc-client.js';
@@ -12,13 +13,20 @@ import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcRequest } fro
 import { LinkTracing } from '../../tracing/link-tracing.js';
 import { TRACEPARENT_HEADER } from '../../tracing/traceparent.js';
 import { refreshTracing, tracingState } from '../../tracing/tracing-state.js';
-import { BROADCAST_TOPIC, fanoutGroup, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkKeyedTopic, linkTopic } from './rpc-topics.js';
+import { BROADCAST_TOPIC, fanoutGroup, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkTopic } from './rpc-topics.js';
 
 const FETCH_MAX = 100;
 const FETCH_WAIT_MS = 50;
 const ASSIGN_TIMEOUT_MS = 30_000;
 // Callers' clocks may be ahead of ours: a call is dropped only this long after its deadline.
 const CLOCK_SKEW_MS = 5000;
+
+/** Where an RPC message was read. */
+export interface RpcSource {
+  topic: string;
+  partition: number;
+  offset: number;
+}
 
 /** What the endpoint needs of the link it serves. */
 export interface RpcHost {
@@ -124,7 +132,7 @@ export class RpcEndpoint {
     while (this.#isRunning) {
       const records = await new Promise<RawRecord[]>((resolve) =>
         transport.fetch(FETCH_MAX, FETCH_WAIT_MS, (err, fetched) => {
-          if (err) this.#logger.warn(`RPC fetch failed: ${err.message}`);
+          if (err) this.#logger.warn(`RPC fetch failed: ${err.message}`, errorFields(err));
           resolve(err ? [] : fetched);
         }),
       );
@@ -138,26 +146,28 @@ export class RpcEndpoint {
   }
 
   async #handle(record: RawRecord): Promise<void> {
-    const where = `${record.topic}[${record.partition}]@${record.offset}`;
+    const source = { topic: record.topic, partition: record.partition, offset: record.offset };
     let electron;
     try {
       electron = this.#codec.decode(record);
     } catch (err) {
-      this.#logger.warn(`ignored a malformed RPC message on ${where}: ${errorMessage(err)}`);
+      this.#logger.warn(`ignored a malformed RPC message on ${record.topic}[${record.partition}]@${record.offset}: ${errorMessage(err)}`, { ...source, ...errorFields(err) });
       return;
     }
-    await this.#serve(electron.value, record.topic, where, true, electron.headers?.[TRACEPARENT_HEADER]);
+    await this.#serve(electron.value, source, true, electron.headers?.[TRACEPARENT_HEADER]);
   }
 
   /**
    * Answers a call by key, read by the link's own consumer from its keyed call topic (so the
    * owner of the key's partition answers, in the order it reads that partition). Never rejects.
    */
-  serveKeyed(value: unknown, where: string): Promise<void> {
-    return this.#serve(value, linkKeyedTopic(this.#host.self.link), where, false);
+  serveKeyed(value: unknown, source: RpcSource): Promise<void> {
+    return this.#serve(value, source, false);
   }
 
-  async #serve(value: unknown, topic: string, where: string, isExclusive: boolean, traceparent?: string | Buffer): Promise<void> {
+  async #serve(value: unknown, source: RpcSource, isExclusive: boolean, traceparent?: string | Buffer): Promise<void> {
+    const { topic } = source;
+    const where = `${source.topic}[${source.partition}]@${source.offset}`;
     let request: RpcRequest;
     try {
       const message = parseRpcMessage(value);
@@ -167,7 +177,7 @@ export class RpcEndpoint {
       }
       request = message;
     } catch (err) {
-      this.#logger.warn(`ignored a malformed RPC message on ${where}: ${errorMessage(err)}`);
+      this.#logger.warn(`ignored a malformed RPC message on ${where}: ${errorMessage(err)}`, { ...source, ...errorFields(err) });
       await this.#replyToMalformed(value, err);
       return;
     }
@@ -201,7 +211,7 @@ export class RpcEndpoint {
       if (id === undefined) return;
       const code = isCatenaeError(err) ? err.code : ErrorCode.RpcFailed;
       await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: false, error: { message: err instanceof Error ? err.message : String(err), code } }).catch(
-        (sendErr: Error) => this.#logger.warn(`could not send the RPC error reply: ${sendErr.message}`),
+        (sendErr: Error) => this.#logger.warn(`could not send the RPC error reply: ${sendErr.message}`, errorFields(sendErr)),
       );
     }
   }

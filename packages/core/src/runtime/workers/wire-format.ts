@@ -2,6 +2,7 @@ import { deserialize, serialize } from 'node:v8';
 import { Electron, type ElectronInit, type Headers } from '../../electron.js';
 import { CatenaeError, ErrorCode } from '../../errors.js';
 import type { WireError } from './worker-messages.js';
+import { stackTrace } from '../error-fields.js';
 
 // Messages between the main thread and a worker travel in V8's serialization, the transparent
 // codec's format: a value reaches the other thread exactly as it would reach the next link
@@ -103,7 +104,8 @@ function unserializable(err: unknown): CatenaeError {
 export function toWireError(err: unknown): WireError {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { name: err.name, message: err.message, code: typeof code === 'string' ? code : undefined, stack: err.stack };
+    // The causes travel inside the stack: a cause itself does not cross the thread.
+    return { name: err.name, message: err.message, code: typeof code === 'string' ? code : undefined, stack: stackTrace(err) ?? err.stack };
   }
   return { name: 'Error', message: String(err), code: undefined, stack: undefined };
 }

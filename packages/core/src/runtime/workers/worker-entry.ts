@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import { createLogger } from '../create-logger.js';
 import { handlerKind, type HandlerKind } from '../dispatch.js';
 import { markLinkWorker } from './in-link-worker.js';
+import { setupFailure } from '../start-checks.js';
 import { runHandler } from './run-handler.js';
 import { Electron } from '../../electron.js';
 import { toWireError, toWireOutputs, unpackBatch } from './wire-format.js';
@@ -34,7 +35,13 @@ port.on('message', (message: ToWorker) => (instance === undefined ? early.push(m
 try {
   const created = await createInstance();
   const setup = (created as { setup?: Function }).setup;
-  if (typeof setup === 'function') await setup.call(created, ctx);
+  if (typeof setup === 'function') {
+    try {
+      await setup.call(created, ctx);
+    } catch (err) {
+      throw setupFailure(init.linkName, err);
+    }
+  }
   instance = created;
   outbox.flush();
   post({ type: 'ready' });

@@ -86,6 +86,12 @@ describe('workers: failures', () => {
       TestDriver.start([FaultyLink], { links: { FaultyLink: { ...quiet, workers: 2, moduleUrl, args: [dir, 'fail-setup'] } } }),
       /setup refused in the worker/,
     );
+    await assert.rejects(TestDriver.start([FaultyLink], { links: { FaultyLink: { ...quiet, workers: 2, moduleUrl, args: [dir, 'fail-setup'] } } }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, ErrorCode.Setup);
+      assert.match(err.message, /^link FaultyLink: setup\(\) failed: Error: setup refused in the worker/);
+      assert.match(String(err.stack), /\n\[cause\] Error: setup refused in the worker\n\s+at /, "the worker's own stack crosses the thread");
+      return true;
+    });
   });
 
   it('needs the module of the link: CATENAE_BAD_FLAG without it, CATENAE_NO_LINK when it does not export the link', async () => {

@@ -6,6 +6,7 @@ import { CatenaeError, ErrorCode } from '../../errors.js';
 import type { LinkDefinition } from '../../registry/link-definition.js';
 import type { LinkControl } from '../context.js';
 import { errorMessage } from '../failure-policy.js';
+import { errorFields } from '../error-fields.js';
 import type { LinkSettings } from '../link-settings.js';
 import { LinkWorker, type LinkWorkerHooks } from './link-worker.js';
 import { fromWireOutputs } from './wire-format.js';
@@ -103,7 +104,7 @@ export class WorkerPool {
   async #stop(timeoutMs: number): Promise<void> {
     const errors = await Promise.all(this.#workers.map((worker) => worker.finish(timeoutMs)));
     errors.forEach((err, i) => {
-      if (err) this.#options.logger.error(`finish() failed in worker thread ${i}: ${errorMessage(err)}`);
+      if (err) this.#options.logger.error(`finish() failed in worker thread ${i}: ${errorMessage(err)}`, errorFields(err));
     });
   }
 
@@ -138,7 +139,7 @@ export class WorkerPool {
       try {
         control.send(item, undefined, undefined);
       } catch (err) {
-        logger.error(`ctx.send in worker thread ${worker.index} failed: ${errorMessage(err)}`);
+        logger.error(`ctx.send in worker thread ${worker.index} failed: ${errorMessage(err)}`, errorFields(err));
       }
       return;
     }
