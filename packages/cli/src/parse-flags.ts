@@ -30,6 +30,14 @@ export function parseFlags(command: string, argv: readonly string[], flags: Read
     if (unknown) throw new CatenaeError(ErrorCode.BadFlag, `unknown flag ${unknown[1]} for catenae ${command}: see catenae ${command} --help`);
     const missing = /Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument missing/.exec(message);
     if (missing) throw new CatenaeError(ErrorCode.BadFlag, `${missing[1]} needs a value (catenae ${command})`);
+    // `--flag -x`: parseArgs will not take a value that starts with a dash after a space.
+    const ambiguous = /Option '(-[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      const flag = ambiguous[1]!;
+      const long = /use '(--[\w-]+)=/.exec(message)?.[1] ?? flag;
+      const value = argv[argv.indexOf(flag) + 1] ?? '';
+      throw new CatenaeError(ErrorCode.BadFlag, `${flag} needs a value, and "${value}" looks like a flag: write ${long}=${value} if that is the value (catenae ${command})`);
+    }
     throw new CatenaeError(ErrorCode.BadFlag, `catenae ${command}: ${message.split('\n')[0]}`);
   }
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, it } from 'node:test';
-import { splitDevFlags } from './dev-command.js';
+import { ErrorCode } from '@catenae/core';
+import { devCommand, splitDevFlags } from './dev-command.js';
 
 const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
 const workspace = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -92,4 +93,16 @@ it('catenae dev restarts the links when a module they import changes: one line p
 
 it('--tsc and --watch are catenae dev\'s own; everything else is catenae run\'s', () => {
   assert.deepEqual(splitDevFlags(['a.js', '--tsc', '--watch', 'lib', '-k', 'h:1', '--', '--tsc']), { runArgv: ['a.js', '-k', 'h:1', '--', '--tsc'], watchDirs: ['lib'], runsTsc: true });
+});
+
+it('--tsc outside a TypeScript project is refused before anything starts', async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'catenae-dev-empty-'));
+  try {
+    await assert.rejects(devCommand(['a.js', '--tsc'], {}, empty, Promise.resolve()), {
+      code: ErrorCode.BadFlag,
+      message: `--tsc runs the project's tsc --watch, but ${empty} has no tsconfig.json: run catenae dev from the project's directory`,
+    });
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { register, createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,7 +27,11 @@ let hooksRegistered = false;
  */
 export async function devCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd(), until = signalled()): Promise<number> {
   const { runArgv, watchDirs, runsTsc } = splitDevFlags(argv);
-  const request = await parseRunArgs(runArgv, env);
+  const request = await parseRunArgs(runArgv, env, 'dev');
+  for (const dir of watchDirs) checkDirectory(resolve(cwd, dir));
+  if (runsTsc && !existsSync(join(cwd, 'tsconfig.json'))) {
+    throw new CatenaeError(ErrorCode.BadFlag, `--tsc runs the project's tsc --watch, but ${cwd} has no tsconfig.json: run catenae dev from the project's directory`);
+  }
   if (request.options.kafka !== undefined) {
     const kafka = await importOptional<typeof import('@catenae/kafka')>('@catenae/kafka', '-k (running on Kafka)');
     const kafkaConfig = { ...kafka.kafkaConfigFromEnv(env), ...request.options.kafkaConfig };
@@ -74,6 +79,16 @@ export function splitDevFlags(argv: readonly string[]): { runArgv: string[]; wat
     } else runArgv.push(arg);
   }
   return { runArgv, watchDirs, runsTsc };
+}
+
+function checkDirectory(dir: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    // Missing: the same message as a file.
+  }
+  if (!isDirectory) throw new CatenaeError(ErrorCode.BadFlag, `--watch ${dir} is not a directory`);
 }
 
 /** The project's own TypeScript compiler in watch mode, its output on this terminal. */

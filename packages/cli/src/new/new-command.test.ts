@@ -46,10 +46,11 @@ describe('catenae new', () => {
     assert.equal(manifest.overrides['@catenae/core'], '$@catenae/core');
   });
 
-  it('refuses a directory that holds files, and a missing one', async () => {
+  it('refuses a directory that holds files, a file, no directory and unknown flags', async () => {
     mkdirSync(join(scratch, 'full'));
     writeFileSync(join(scratch, 'full', 'x'), '');
     await assert.rejects(newCommand(['full'], scratch, quiet), { code: ErrorCode.BadFlag, message: /is not empty/ });
+    await assert.rejects(newCommand([join('full', 'x')], scratch, quiet), { code: ErrorCode.BadFlag, message: /full\/x is a file: catenae new writes a project into a new or empty directory$/ });
     await assert.rejects(newCommand([], scratch, quiet), { code: ErrorCode.BadFlag });
     await assert.rejects(newCommand(['x', '--bogus'], scratch, quiet), { code: ErrorCode.BadFlag, message: /unknown flag --bogus/ });
   });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +27,12 @@ export interface ProjectDependencies {
  * Writes a new project into `dir` (created; it must not exist or be empty): `package.json` with
  * the given dependencies, the template's tsconfig, links, test, Dockerfile and README, with
  * `{{name}}` replaced. Returns the paths written, relative to `dir`.
- * @throws CatenaeError `CATENAE_BAD_FLAG` when `dir` holds files already.
+ * @throws CatenaeError `CATENAE_BAD_FLAG` when `dir` is a file or holds files already.
  */
 export async function scaffoldProject(dir: string, name: string, deps: ProjectDependencies): Promise<string[]> {
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new CatenaeError(ErrorCode.BadFlag, `${dir} is not empty: catenae new writes a project into a new or empty directory`);
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new CatenaeError(ErrorCode.BadFlag, `${dir} is a file: catenae new writes a project into a new or empty directory`);
+    if (readdirSync(dir).length > 0) throw new CatenaeError(ErrorCode.BadFlag, `${dir} is not empty: catenae new writes a project into a new or empty directory`);
   }
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
