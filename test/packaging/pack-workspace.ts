@@ -20,9 +20,11 @@ export type PackageName = keyof typeof PACKAGES;
 
 /**
  * `pnpm -r pack` of the packages under packages/ (already built) into a new temporary directory,
- * as a release would make them: `workspace:` ranges become versions. Returns the tarball of each.
+ * as a release would make them: `workspace:` ranges become versions. Returns the tarball of each,
+ * and how long packing took.
  */
-export function packWorkspace(): { dir: string; tarballs: Record<PackageName, string> } {
+export function packWorkspace(): { dir: string; tarballs: Record<PackageName, string>; ms: number } {
+  const startedAt = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'catenae-pack-'));
   execFileSync('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', dir], { cwd: ROOT, stdio: 'pipe' });
   const files = readdirSync(dir);
@@ -32,7 +34,7 @@ export function packWorkspace(): { dir: string; tarballs: Record<PackageName, st
     if (file === undefined) throw new Error(`pnpm pack made no tarball for ${name} in ${dir}: ${files.join(', ')}`);
     tarballs[name] = join(dir, file);
   }
-  return { dir, tarballs };
+  return { dir, tarballs, ms: Date.now() - startedAt };
 }
 
 /** The paths inside a tarball, without the leading `package/`. */
