@@ -42,7 +42,7 @@ describe('catenae topics, rpc and dlq on a real broker', { timeout: 240_000 }, (
   it('catenae rpc calls a method of a running link and prints its result; --notify, uid:, errors and timeouts', async () => {
     const uid = `cli-rpc-${Math.random().toString(36).slice(2, 8)}`;
     const worker = startLink('rpc-worker', ['--uid', uid]);
-    await worker.waitFor((line) => line.includes(' started: '), 60_000, 'the worker to start');
+    await worker.waitFor((line) => line.includes(' started on Kafka at '), 60_000, 'the worker to start');
     const call = await catenae(['rpc', 'RpcWorker', 'hello', '{"from":"cli"}']);
     assert.equal(call.code, 0, call.err.join('\n'));
     assert.deepEqual(JSON.parse(call.out.join('\n')), { uid, overlapped: false, handled: 0 });
