@@ -106,3 +106,20 @@ it('--tsc outside a TypeScript project is refused before anything starts', async
     rmSync(empty, { recursive: true, force: true });
   }
 });
+
+it('a link with nothing to do is refused at the first start, as catenae run refuses it', async () => {
+  const idle = mkdtempSync(join(tmpdir(), 'catenae-dev-idle-'));
+  try {
+    mkdirSync(join(idle, 'node_modules', '@catenae'), { recursive: true });
+    symlinkSync(join(workspace, 'packages/core'), join(idle, 'node_modules/@catenae/core'));
+    writeFileSync(join(idle, 'package.json'), '{ "type": "module" }');
+    writeFileSync(join(idle, 'idle.js'), `import { defineLink } from '@catenae/core';\nexport const Idle = defineLink({ name: 'Idle' });\n`);
+    // Were it started, the session would run until this and resolve 0.
+    let timer: NodeJS.Timeout | undefined;
+    const until = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)));
+    await assert.rejects(devCommand(['idle.js', '--log-level', 'silent'], {}, idle, until), { code: ErrorCode.BadLink, message: /Idle/ });
+    clearTimeout(timer);
+  } finally {
+    rmSync(idle, { recursive: true, force: true });
+  }
+});

@@ -70,7 +70,8 @@ export class DevSession {
     const options = { ...this.#request.options };
     await chooseStateDir(options, links);
     for (const link of links) {
-      const handle = await startLink(link, { ...options, moduleUrl: moduleUrlOf(link), uid: options.uid ?? this.#uids.get(link.name) });
+      // refuseIdle, as catenae run: nothing outside the session can give such a link work.
+      const handle = await startLink(link, { ...options, moduleUrl: moduleUrlOf(link), uid: options.uid ?? this.#uids.get(link.name), refuseIdle: true });
       this.#uids.set(link.name, handle.uid);
       this.#handles.push(handle);
       void handle.done.then((exit) => {
