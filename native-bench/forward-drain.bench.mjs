@@ -37,11 +37,11 @@ function stageOf(variant, brokers, input, output, group) {
     // `catenae-silent`: no announcements; `+key=value`: a --kafka-config setting; `@dir`: the
     // link from another checkout's build (before/after runs), e.g. catenae@/tmp/base+linger.ms=10.
     const [name, ...settings] = variant.split('+');
-    const root = name.includes('@') ? name.slice(name.indexOf('@') + 1).replace('#semi', '') : here('..');
+    const root = name.includes('@') ? name.slice(name.indexOf('@') + 1) : here('..');
     const extra = name.startsWith('catenae-silent') ? ['--announce-interval', '0'] : [];
     for (const setting of settings) extra.push('--kafka-config', setting);
     const cli = join(root, 'packages/cli/dist/bin.js');
-    return new BenchProcess(`${variant}-map`, [...nodeFlags, ...(name.includes('#semi') ? ['--max-semi-space-size=64'] : []), cli, 'run', join(root, 'native-bench/links/pipeline-map.mjs'), '-k', brokers, '-i', input, '-o', output, '-g', group, '--log-level', 'warn', ...extra]);
+    return new BenchProcess(`${variant}-map`, [...nodeFlags, cli, 'run', join(root, 'native-bench/links/pipeline-map.mjs'), '-k', brokers, '-i', input, '-o', output, '-g', group, '--log-level', 'warn', ...extra]);
   }
   const env = { BENCH_BROKERS: brokers, BENCH_IN: input, BENCH_OUT: output, BENCH_GROUP: group };
   if (isHandVariant(variant)) return new BenchProcess(`${variant}-map`, [...nodeFlags, here('pipeline/raw.mjs'), 'map'], { ...env, ...handStageEnv(variant) });
