@@ -59,7 +59,7 @@ export class TableCodec {
 
   /**
    * Checks that `value` can be encoded, as a handler's write is before it counts: a primitive the
-   * codec always takes is not tried (a Avro schema or a user's codec may refuse any value).
+   * codec always takes is not tried (an Avro schema or a user's codec may refuse any value).
    * @throws CatenaeError `CATENAE_ENCODE`
    */
   validate(value: unknown): void {
