@@ -61,8 +61,9 @@ export async function countOnce({ system, mode, brokers, brokerPid, classpath, i
     const figures = await measureCountRun({ start, brokers, brokerPid, output, partitions: PARTITIONS, spec });
     figures.changelogRecords = await countRecords(brokers, changelog, PARTITIONS);
     if (system === 'catenae' && ksMode === 'count') {
-      // Stopped by now: every change it made is in the changelog once its input is all committed.
-      await untilCommitted({ brokers, group: id, topic: input, partitions: PARTITIONS, timeoutMs: 0 });
+      // Stopped by now: every change it made is in the changelog once its input is all committed
+      // (its last commits may still be reaching the coordinator's view of a group it just left).
+      await untilCommitted({ brokers, group: id, topic: input, partitions: PARTITIONS, timeoutMs: 30_000 });
       const [freshDir, removeFresh] = stateDir(`${id}-restore`);
       try {
         const { proc, figures: restore } = await startAndMeasureRestore({ brokers, input, output, group: id, stateDir: freshDir, eos, entries: spec.keys });
