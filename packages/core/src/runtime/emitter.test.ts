@@ -38,6 +38,26 @@ describe('Emitter', () => {
     assert.equal(emitter.unackedRecords, 1);
   });
 
+  it('a delivery callback that hands over a finished input is released after the group that called it, not inside it', () => {
+    const { transport, acks } = holdingTransport();
+    const emitter = new Emitter(transport, () => {}, (err) => assert.fail(err));
+    emitter.carry({ hasPending: false, emitTo() {}, acknowledged() {} });
+    const tracker = new PartitionTracker('in', 0);
+    // The callback runs while the first group is released; what it flushes has no records, so it
+    // is acknowledged at once and asks for a release of its own.
+    emitter.pushWithCallback(recordOf('a'), () => {
+      emitter.inputDone(tracker, tracker.register(0));
+      emitter.flushAll();
+    });
+    emitter.flush();
+    emitter.push(recordOf('b'));
+    emitter.flush();
+    assert.doesNotThrow(() => acks[0]!(null));
+    acks[1]!(null);
+    assert.equal(tracker.committable, 1);
+    assert.equal(emitter.isIdle, true);
+  });
+
   it('keeps no acknowledged output alive while a busy link always has a group in flight', async () => {
     const { transport, acks } = holdingTransport();
     const emitter = new Emitter(transport, () => {}, (err) => assert.fail(err));

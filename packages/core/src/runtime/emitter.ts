@@ -26,6 +26,8 @@ export class Emitter {
   /** Groups from `#unackedHead` on wait for their acknowledgement; the slots before it are released. */
   #unacked: (OutputGroup | undefined)[] = [];
   #unackedHead = 0;
+  #isReleasing = false;
+  #isReleaseAsked = false;
   #unackedRecords = 0;
   #isFlushScheduled = false;
   /** Set after a failed delivery: from then on no input is released for commit. */
@@ -208,7 +210,29 @@ export class Emitter {
     this.#release();
   }
 
+  /**
+   * Releases the acknowledged groups at the head of the queue, in order. Not reentrant: what it
+   * calls (delivery callbacks, table acknowledgements, held change groups produced, progress) may
+   * ack an empty group and ask for a release again; that release runs after this one, never
+   * inside it, where it would see the queue's head before this pass moved it.
+   */
   #release(): void {
+    if (this.#isReleasing) {
+      this.#isReleaseAsked = true;
+      return;
+    }
+    this.#isReleasing = true;
+    try {
+      do {
+        this.#isReleaseAsked = false;
+        this.#releaseAcknowledged();
+      } while (this.#isReleaseAsked);
+    } finally {
+      this.#isReleasing = false;
+    }
+  }
+
+  #releaseAcknowledged(): void {
     const unacked = this.#unacked;
     let head = this.#unackedHead;
     while (head < unacked.length && unacked[head]!.isAcked) {
