@@ -147,15 +147,13 @@ export class BatchConsumer {
     this.#call(() => this.consumer.resume(list));
   }
 
-  /** Where `skipTo` moved each owned partition, so a later call never moves it back. */
-  readonly #skipTargets = new Map<string, number>();
-
   /**
    * See `Transport.skipTo`. The partitions are paused (a restore holds them), so nothing of theirs
    * was delivered: their position is the group's committed offset, and a seek moves it forward.
-   * The new position is committed too: what was skipped is done (its changes are in the restored
-   * tables), and a group whose offsets stayed behind would show a lag no one will ever read.
    */
+  /** Where `skipTo` moved each owned partition, so a later call never moves it back. */
+  readonly #skipTargets = new Map<string, number>();
+
   async skipTo(offsets: readonly PartitionOffset[], timeoutMs: number): Promise<void> {
     const owned = offsets.filter((tp) => this.#assigned.has(tp.topic, tp.partition));
     if (owned.length === 0 || this.#closed) return;
@@ -175,7 +173,6 @@ export class BatchConsumer {
         this.consumer.seek(target, timeoutMs, (err) => (err ? reject(brokerError(`cannot seek ${target.topic}[${target.partition}] to ${target.offset}`, err)) : resolve())),
       );
       this.#held = this.#held.filter((r) => r.topic !== target.topic || r.partition !== target.partition || r.offset >= target.offset);
-      await this.commit([target]);
     }
   }
 

@@ -144,9 +144,7 @@ export class EmbeddedTransport implements Transport {
   async skipTo(offsets: readonly PartitionOffset[]): Promise<void> {
     for (const { topic, partition, offset } of offsets) {
       const cursor = this.#cursorOf(topic, partition);
-      if (cursor === undefined || cursor.position >= offset) continue;
-      cursor.position = Math.min(offset, cursor.log.endOffset);
-      this.#group?.commit(topic, partition, cursor.position);
+      if (cursor !== undefined && cursor.position < offset) cursor.position = Math.min(offset, cursor.log.endOffset);
     }
   }
 

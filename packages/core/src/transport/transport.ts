@@ -92,8 +92,7 @@ export interface Transport {
   /**
    * Moves the fetch position of these owned partitions forward to the given offsets where it is
    * behind them (a table's restore knows its input below them is already applied); records below
-   * are not delivered, and the group's committed offset moves there too (what was skipped is
-   * done). Partitions this member does not own, or is past, are left alone.
+   * are not delivered. Partitions this member does not own, or is past, are left alone.
    */
   skipTo(offsets: readonly PartitionOffset[]): Promise<void>;
   /**
