@@ -14,10 +14,16 @@ ARG NODE_VERSION=20
 
 # ---- build: compile librdkafka and the TypeScript, then keep only what runs ----
 FROM node:${NODE_VERSION}-bookworm AS build
+# librdkafka's configure links every optional library it finds, and node:*-bookworm already has
+# some of them (libcurl4-openssl-dev, for one): name all of them here, so the set does not depend on
+# what the base image happens to carry, and the runtime stage installs exactly their runtime
+# packages (test/docker checks both sides with ldd). TLS, Cyrus SASL (GSSAPI), zlib, zstd, lz4,
+# and libcurl (OAUTHBEARER/OIDC token requests).
 # Unpinned on purpose: the security updates of the base image's Debian release.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ libssl-dev libsasl2-dev zlib1g-dev \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+    libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 ARG PNPM_VERSION=12.21.0
 RUN npm install -g pnpm@${PNPM_VERSION}
@@ -65,9 +71,11 @@ RUN pnpm prune --prod --offline \
 
 # ---- runtime: Node and librdkafka's shared libraries, nothing to compile with ----
 FROM node:${NODE_VERSION}-bookworm-slim
+# The runtime packages of the build stage's -dev ones, one for one: a library librdkafka was
+# linked against and the image lacks makes every link die at start with ERR_DLOPEN_FAILED.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libssl3 libsasl2-2 zlib1g ca-certificates \
+ && apt-get install -y --no-install-recommends libssl3 libsasl2-2 zlib1g libzstd1 liblz4-1 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # The instance uid needs no configuration: inside a container the runtime takes $HOSTNAME
 # (the container id under Docker, stable across restarts; the pod name under Kubernetes), so
@@ -75,6 +83,8 @@ RUN apt-get update \
 # create no /.dockerenv.
 ENV NODE_ENV=production container=docker
 COPY --from=build /opt/catenae /opt/catenae
+# The native modules must load here: a missing library fails the build, not every link at start.
+RUN node -e "for (const m of ['node-rdkafka', 'lmdb']) require(require.resolve(m, { paths: ['/opt/catenae/packages/kafka', '/opt/catenae/packages/state-lmdb'] }))"
 WORKDIR /opt/catenae/app
 # The node image's unprivileged `node` user, by number so runAsNonRoot can check it.
 USER 1000:1000
