@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The Catenae link base image: Node 20, the `catenae` CLI, @catenae/core, @catenae/kafka
 # (node-rdkafka, librdkafka compiled from source), @catenae/connectors and @catenae/state-lmdb
-# (tables' local stores, in /tmp/catenae-state unless --state-dir says), plus the examples.
+# (tables' local stores, in /var/lib/catenae/state unless --state-dir says), plus the examples.
 #
 #   docker build -f docker/link.Dockerfile -t catenae/link .       # from the repository root
 #   docker run --rm catenae/link /opt/catenae/examples/dist/wordcount/mapper.js -k kafka:9092
@@ -84,7 +84,13 @@ RUN apt-get update \
 ENV NODE_ENV=production container=docker
 COPY --from=build /opt/catenae /opt/catenae
 # The native modules must load here: a missing library fails the build, not every link at start.
-RUN node -e "for (const m of ['node-rdkafka', 'lmdb']) require(require.resolve(m, { paths: ['/opt/catenae/packages/kafka', '/opt/catenae/packages/state-lmdb'] }))"
+# Tables keep their shards in /var/lib/catenae/state (CATENAE_STATE_DIR, the default of
+# --state-dir in this image), owned by the `node` user, so that a volume mounted there starts
+# writable (Docker copies the directory's owner into a new volume).
+RUN node -e "for (const m of ['node-rdkafka', 'lmdb']) require(require.resolve(m, { paths: ['/opt/catenae/packages/kafka', '/opt/catenae/packages/state-lmdb'] }))" \
+ && mkdir -p /var/lib/catenae/state \
+ && chown -R 1000:1000 /var/lib/catenae
+ENV CATENAE_STATE_DIR=/var/lib/catenae/state
 WORKDIR /opt/catenae/app
 # The node image's unprivileged `node` user, by number so runAsNonRoot can check it.
 USER 1000:1000
