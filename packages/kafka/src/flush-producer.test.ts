@@ -109,6 +109,25 @@ describe('FlushProducer', () => {
     assert.equal((b as { code?: string } | null)?.code, ErrorCode.Delivery);
   });
 
+  it('batches produced by an acknowledgement are acknowledged too, however many', async () => {
+    // As the runtime's emitter does: the table changes held behind a batch go out from its acknowledgement.
+    const { fake, producer } = setup();
+    const later: Promise<Error | null>[] = [];
+    const first = new Promise<Error | null>((resolve) =>
+      producer.produce(records(0, 1), (err) => {
+        later.push(acked(producer, records(1, 1)), acked(producer, records(2, 1)));
+        resolve(err);
+      }),
+    );
+    assert.equal(await first, null);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed out'>((resolve) => (timer = setTimeout(resolve, 2000, 'timed out')));
+    const results = await Promise.race([Promise.all(later), timedOut]);
+    clearTimeout(timer);
+    assert.deepEqual(results, [null, null]);
+    assert.deepEqual(fake.delivered, ['0', '1', '2']);
+  });
+
   it('whenIdle waits for every round; failPending settles what is left', async () => {
     const { producer } = setup();
     void acked(producer, records(0, 3));
