@@ -42,7 +42,15 @@ COPY packages/connectors/package.json packages/connectors/
 COPY packages/state-lmdb/package.json packages/state-lmdb/
 COPY packages/cli/package.json packages/cli/
 COPY examples/package.json examples/
-RUN pnpm install --frozen-lockfile
+# node-gyp builds librdkafka by running a plain `make` from inside its own make, which passes it no
+# jobserver: it compiles one file at a time whatever MAKEFLAGS says. A `make` first on PATH for this
+# step only gives that inner make (MAKELEVEL set) a job per core; node-gyp's own make stays serial,
+# as its configure and build actions race under -j.
+RUN mkdir -p /tmp/make-per-core \
+ && printf '#!/bin/sh\n[ -z "$MAKELEVEL" ] || set -- -j"$(nproc)" "$@"\nexec /usr/bin/make "$@"\n' >/tmp/make-per-core/make \
+ && chmod +x /tmp/make-per-core/make \
+ && PATH="/tmp/make-per-core:$PATH" pnpm install --frozen-lockfile \
+ && rm -rf /tmp/make-per-core
 
 COPY packages/ packages/
 COPY examples/ examples/
