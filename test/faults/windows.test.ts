@@ -14,6 +14,7 @@ const KEYS = 100;
 const SPACING_MS = 60;
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 0, 1);
+const KEEP_FOREVER = { 'retention.ms': '-1' };
 const processes = new FaultProcesses();
 const stateRoot = mkdtempSync(join(tmpdir(), 'catenae-fault-windows-'));
 after(() => rmSync(stateRoot, { recursive: true, force: true }));
@@ -58,7 +59,9 @@ describe('a windowed counting link, on the real broker', { timeout: 600_000 }, (
     it(`${mode}: kill -9 mid-stream and a restart emit every window's final count ${mode === 'exactly-once' ? 'once' : 'at least once'}, never a wrong one`, async () => {
       const input = uniqueTopic(`windows_kill_${mode}_in`);
       const output = uniqueTopic(`windows_kill_${mode}_out`);
-      await createTopic(input, 4);
+      // The electrons carry event times of January 2026: a topic with the broker's default retention
+      // (7 days by record time) would lose them at its next retention check, mid-test.
+      await createTopic(input, 4, KEEP_FOREVER);
       await createTopic(output, 4);
       await produceKeyed(input, ELECTRONS, KEYS, undefined, { start: START, spacingMs: SPACING_MS });
       // One electron per key an hour after the rest: event time passes every window of the stream.

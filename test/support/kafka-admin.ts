@@ -1,12 +1,12 @@
 import Kafka from 'node-rdkafka';
 import { KAFKA } from './catenae-process.js';
 
-/** Creates a topic with `partitions` partitions. */
-export async function createTopic(topic: string, partitions: number): Promise<void> {
+/** Creates a topic with `partitions` partitions and the topic settings in `config` (`retention.ms`, ...). */
+export async function createTopic(topic: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
   const admin = Kafka.AdminClient.create({ 'metadata.broker.list': KAFKA });
   try {
     await new Promise<void>((resolve, reject) =>
-      admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 30_000, (err) => (err ? reject(err) : resolve())),
+      admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1, config }, 30_000, (err) => (err ? reject(err) : resolve())),
     );
   } finally {
     admin.disconnect();

@@ -23,3 +23,4 @@ export type { BrokerListeners, BrokerUser } from './local-broker/broker-listener
 export { kafkaDown, type KafkaDownOptions } from './local-broker/kafka-down.js';
 export type { BrokerLogger } from './local-broker/resolve-broker-jars.js';
 export { KAFKA_VERSION } from './local-broker/broker-layout.js';
+export { KafkaTopicAdmin, type TopicAdminOptions, type TopicInfo } from './topic-admin.js';
