@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The Catenae link base image: Node 20, the `catenae` CLI, @catenae/core, @catenae/kafka
 # (node-rdkafka, librdkafka compiled from source), @catenae/connectors and @catenae/state-lmdb
-# (tables' local stores, in /tmp/catenae-state unless --state-dir says), plus the examples.
+# (tables' local stores, in /var/lib/catenae/state unless --state-dir says), plus the examples.
 #
 #   docker build -f docker/link.Dockerfile -t catenae/link .       # from the repository root
 #   docker run --rm catenae/link /opt/catenae/examples/dist/wordcount/mapper.js -k kafka:9092
@@ -14,10 +14,16 @@ ARG NODE_VERSION=20
 
 # ---- build: compile librdkafka and the TypeScript, then keep only what runs ----
 FROM node:${NODE_VERSION}-bookworm AS build
+# librdkafka's configure links every optional library it finds, and node:*-bookworm already has
+# some of them (libcurl4-openssl-dev, for one): name all of them here, so the set does not depend on
+# what the base image happens to carry, and the runtime stage installs exactly their runtime
+# packages (test/docker checks both sides with ldd). TLS, Cyrus SASL (GSSAPI), zlib, zstd, lz4,
+# and libcurl (OAUTHBEARER/OIDC token requests).
 # Unpinned on purpose: the security updates of the base image's Debian release.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ libssl-dev libsasl2-dev zlib1g-dev \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+    libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 ARG PNPM_VERSION=12.21.0
 RUN npm install -g pnpm@${PNPM_VERSION}
@@ -36,7 +42,15 @@ COPY packages/connectors/package.json packages/connectors/
 COPY packages/state-lmdb/package.json packages/state-lmdb/
 COPY packages/cli/package.json packages/cli/
 COPY examples/package.json examples/
-RUN pnpm install --frozen-lockfile
+# node-gyp builds librdkafka by running a plain `make` from inside its own make, which passes it no
+# jobserver: it compiles one file at a time whatever MAKEFLAGS says. A `make` first on PATH for this
+# step only gives that inner make (MAKELEVEL set) a job per core; node-gyp's own make stays serial,
+# as its configure and build actions race under -j.
+RUN mkdir -p /tmp/make-per-core \
+ && printf '#!/bin/sh\n[ -z "$MAKELEVEL" ] || set -- -j"$(nproc)" "$@"\nexec /usr/bin/make "$@"\n' >/tmp/make-per-core/make \
+ && chmod +x /tmp/make-per-core/make \
+ && PATH="/tmp/make-per-core:$PATH" pnpm install --frozen-lockfile \
+ && rm -rf /tmp/make-per-core
 
 COPY packages/ packages/
 COPY examples/ examples/
@@ -65,9 +79,11 @@ RUN pnpm prune --prod --offline \
 
 # ---- runtime: Node and librdkafka's shared libraries, nothing to compile with ----
 FROM node:${NODE_VERSION}-bookworm-slim
+# The runtime packages of the build stage's -dev ones, one for one: a library librdkafka was
+# linked against and the image lacks makes every link die at start with ERR_DLOPEN_FAILED.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libssl3 libsasl2-2 zlib1g ca-certificates \
+ && apt-get install -y --no-install-recommends libssl3 libsasl2-2 zlib1g libzstd1 liblz4-1 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # The instance uid needs no configuration: inside a container the runtime takes $HOSTNAME
 # (the container id under Docker, stable across restarts; the pod name under Kubernetes), so
@@ -75,6 +91,14 @@ RUN apt-get update \
 # create no /.dockerenv.
 ENV NODE_ENV=production container=docker
 COPY --from=build /opt/catenae /opt/catenae
+# The native modules must load here: a missing library fails the build, not every link at start.
+# Tables keep their shards in /var/lib/catenae/state (CATENAE_STATE_DIR, the default of
+# --state-dir in this image), owned by the `node` user, so that a volume mounted there starts
+# writable (Docker copies the directory's owner into a new volume).
+RUN node -e "for (const m of ['node-rdkafka', 'lmdb']) require(require.resolve(m, { paths: ['/opt/catenae/packages/kafka', '/opt/catenae/packages/state-lmdb'] }))" \
+ && mkdir -p /var/lib/catenae/state \
+ && chown -R 1000:1000 /var/lib/catenae
+ENV CATENAE_STATE_DIR=/var/lib/catenae/state
 WORKDIR /opt/catenae/app
 # The node image's unprivileged `node` user, by number so runAsNonRoot can check it.
 USER 1000:1000

@@ -116,3 +116,17 @@ export async function countRecords(brokers, topic, partitions) {
     await new Promise((resolve) => consumer.disconnect(resolve));
   }
 }
+
+/** The sum of a consumer group's committed offsets on a topic's partitions (none committed: 0). */
+export async function committedRecords(brokers, group, topic, partitions) {
+  // A consumer of the group that never subscribes does not join it: it only reads its offsets.
+  const consumer = new Kafka.KafkaConsumer({ 'metadata.broker.list': brokers, 'group.id': group, 'enable.auto.commit': false }, {});
+  await new Promise((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
+  try {
+    const toppars = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
+    const committed = await new Promise((resolve, reject) => consumer.committed(toppars, 10_000, (err, offsets) => (err ? reject(err) : resolve(offsets))));
+    return committed.reduce((sum, { offset }) => sum + Math.max(0, offset ?? 0), 0);
+  } finally {
+    await new Promise((resolve) => consumer.disconnect(resolve));
+  }
+}

@@ -9,13 +9,18 @@
 // Throughput is electrons / (go -> sink done); CPU per electron sums every stage process's
 // user+system time over the same span (/proc; a source that ended reports its own at exit).
 // Latency runs send at fixed rates with a send stamp; the sink reports percentiles per rate.
-// Usage: [BENCH_COUNT=n] [BENCH_PROFILE_DIR=dir] node native-bench/pipeline.bench.mjs [throughput|latency] [variant...]
+// `raw-…` variants are the hand pipeline with another middle stage (pipeline/hand-stages.mjs;
+// `hand` stands for all of them); with BENCH_ROUNDS=n the variants alternate n rounds and the
+// medians are compared, Catenae against the best hand variant (map-stage CPU included).
+// Usage: [BENCH_COUNT=n] [BENCH_ROUNDS=n] [BENCH_PROFILE_DIR=dir] node native-bench/pipeline.bench.mjs [throughput|latency] [variant...]
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BenchProcess, procCpuUs } from './lib/bench-process.mjs';
 import { createTopic, deleteTopics } from './kafka-tools.mjs';
+import { median } from './lib/stats.mjs';
+import { HAND_VARIANTS, compareWithBestHand, handStageEnv, isHandVariant } from './pipeline/hand-stages.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const CLI = here('../packages/cli/dist/bin.js');
@@ -38,11 +43,12 @@ export function brokerPid(port) {
 
 function stagesOf(variant, names, env, extraArgs, mapFlags) {
   const { source, mapped, mapGroup, sinkGroup, brokers } = names;
-  if (variant === 'raw' || variant === 'kafkajs') {
-    const file = here(`pipeline/${variant}.mjs`);
+  if (isHandVariant(variant) || variant === 'kafkajs') {
+    const file = here(`pipeline/${variant === 'kafkajs' ? variant : 'raw'}.mjs`);
+    const mapEnv = variant === 'kafkajs' ? {} : handStageEnv(variant);
     return [
       new BenchProcess(`${variant}-sink`, [file, 'sink'], { ...env, BENCH_IN: mapped, BENCH_GROUP: sinkGroup }),
-      new BenchProcess(`${variant}-map`, [...mapFlags, file, 'map'], { ...env, BENCH_IN: source, BENCH_OUT: mapped, BENCH_GROUP: mapGroup }),
+      new BenchProcess(`${variant}-map`, [...mapFlags, file, 'map'], { ...env, ...mapEnv, BENCH_IN: source, BENCH_OUT: mapped, BENCH_GROUP: mapGroup }),
       new BenchProcess(`${variant}-source`, [file, 'source'], { ...env, BENCH_OUT: source }),
     ];
   }
@@ -60,7 +66,7 @@ function stagesOf(variant, names, env, extraArgs, mapFlags) {
 }
 
 async function untilReady(variant, stages) {
-  if (variant === 'raw' || variant === 'kafkajs') return Promise.all(stages.map((p) => p.untilMessage('ready', READY_TIMEOUT_MS)));
+  if (isHandVariant(variant) || variant === 'kafkajs') return Promise.all(stages.map((p) => p.untilMessage('ready', READY_TIMEOUT_MS)));
   if (variant === 'catenae') {
     const [sink, map, source] = stages;
     return Promise.all([sink.untilLog(ASSIGNED, READY_TIMEOUT_MS), map.untilLog(ASSIGNED, READY_TIMEOUT_MS), source.untilMessage('ready', READY_TIMEOUT_MS)]);
@@ -131,8 +137,26 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const settings = { mode, count: Number(process.env.BENCH_COUNT ?? 200_000), rates: [1000, 5000, 10000], phaseMs: 5000, warmupMs: 1000 };
   // BENCH_PROFILE_DIR: profile the map stage (node --cpu-prof), for profile-summary.mjs.
   const mapFlags = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
-  for (const variant of variants.length > 0 ? variants : mode === 'latency' ? ['raw', 'catenae'] : VARIANTS) {
-    const result = await runPipeline(variant, settings, { brokers, brokerPid: brokerPid(port), mapFlags });
-    console.log(variant, JSON.stringify(result));
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+  const chosen = (variants.length > 0 ? variants : mode === 'latency' ? ['raw', 'catenae'] : VARIANTS).flatMap((v) => (v === 'hand' ? HAND_VARIANTS : [v]));
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`pipeline ${mode}, ${settings.count} electrons, ${rounds} round(s); load average ${load()}`);
+  const results = Object.fromEntries(chosen.map((v) => [v, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of chosen) {
+      const result = await runPipeline(variant, settings, { brokers, brokerPid: brokerPid(port), mapFlags });
+      results[variant].push(result);
+      console.log(variant, JSON.stringify(result));
+    }
+  }
+  if (mode === 'throughput' && rounds > 1) {
+    // stageCpuNsPerElectron is [sink, map, source]
+    const mapCpu = (r) => r.stageCpuNsPerElectron[1];
+    console.log(`medians (load average now ${load()}):`);
+    for (const [variant, runs] of Object.entries(results)) {
+      const m = (f) => Math.round(median(runs.map(f)));
+      console.log(`  ${variant.padEnd(16)} ${m((r) => r.rate)}/s  CPU all stages ${m((r) => r.cpuNsPerElectron)} ns, map ${m(mapCpu)} ns per electron`);
+    }
+    compareWithBestHand(results, (r) => r.rate, mapCpu);
   }
 }

@@ -3,7 +3,7 @@
 // (4 partitions, `count` records over `keys` keys, timestamps spread evenly over an hour, in order
 // per partition), measured as the table count is (tables.bench.mjs, lib/table-run.mjs): Kafka
 // Streams' windowedBy(TimeWindows.ofSizeWithNoGrace(1 min)).count() with defaults and with its
-// record cache off, and the Catenae windowed link once it exists (CATENAE_WINDOW_LINK below).
+// record cache off, and the Catenae windowed link (CATENAE_WINDOW_LINK below).
 // Usage: node native-bench/windows.bench.mjs [count=1000000] [keys=10000] [runs=3]
 import { fileURLToPath } from 'node:url';
 import { createTopic, deleteTopics } from './kafka-tools.mjs';
@@ -12,14 +12,9 @@ import { inputSpec, produceInput } from './lib/keyed-input.mjs';
 import { brokerPid } from './pipeline.bench.mjs';
 import { PARTITIONS, countOnce } from './tables.bench.mjs';
 
-// TODO(#17): the Catenae side. Set this to a link file (e.g. links/window-count.mjs) that counts
-// per key and 1-minute tumbling window of the electron's timestamp in a windowed table named
-// `counts` (`tables: { counts: { window: { size: '1m' } } }`, no grace), emits for every input
-// electron the key's count in its window so far, as text, keyed `<key>@<window start ms>` (windows
-// aligned to the epoch, as Kafka Streams'), and tells the harness when it handles the first and
-// the BENCH_COUNT-th electron as links/table-count.mjs does. Until then no Catenae figure is
-// measured or reported: the section runs Kafka Streams alone.
-const CATENAE_WINDOW_LINK = undefined;
+// The Catenae side: links/window-count.mjs counts per key and 1-minute tumbling window of the
+// electron's timestamp in a windowed table named `counts` and emits each electron's count so far.
+const CATENAE_WINDOW_LINK = './links/window-count.mjs';
 
 /** The systems of the windowed count, in the order they run within a round. */
 export const WINDOW_SYSTEMS = [...(CATENAE_WINDOW_LINK ? ['catenae'] : []), 'ks-default', 'ks-nocache'];

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Brings a fresh machine (Node 20 and npm) to where `pnpm demo` and `pnpm test` run:
 # pnpm, Java and Maven (the local Kafka broker runs Apache Kafka's jars), Chromium (the dashboard's
-# browser test), and the workspace's packages (node-rdkafka compiles librdkafka, about 2 minutes the first time).
+# browser test), Docker Engine, docker-compose and debootstrap (test/docker builds the link image and
+# runs the compose files), and the workspace's packages (node-rdkafka compiles librdkafka, about 2
+# minutes the first time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,15 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
   echo "setup: installing Chromium (the dashboard's browser test)" >&2
   as_root apt-get update -qq >&2
   as_root apt-get install -y -qq chromium >&2
+fi
+
+# test/docker: Debian's Docker Engine (20.10; the test starts dockerd itself, no systemd needed),
+# docker-compose v1 (the `docker compose` plugin is not packaged), and debootstrap (the base images
+# are made locally: no container registry answers on these machines). About 30 s.
+if command -v apt-get >/dev/null 2>&1 && { ! command -v dockerd >/dev/null 2>&1 || ! command -v docker-compose >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2>&1; }; then
+  echo "setup: installing Docker Engine, docker-compose and debootstrap (test/docker)" >&2
+  as_root apt-get update -qq >&2
+  as_root apt-get install -y -qq docker.io docker-compose debootstrap >&2
 fi
 
 # node-gyp downloads Node's headers unless told where they are; machines without internet

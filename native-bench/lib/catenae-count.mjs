@@ -3,6 +3,7 @@
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { committedRecords, countRecords } from '../kafka-tools.mjs';
 import { BenchProcess } from './bench-process.mjs';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
@@ -68,11 +69,32 @@ export async function untilEntries(proc, port, entries, timeoutMs = 120_000) {
 }
 
 /**
+ * Resolves once `group` has committed the whole of `topic` (every change to its tables is then in
+ * the changelog: a link commits its input only once the changes it made are acknowledged).
+ */
+export async function untilCommitted({ brokers, group, topic, partitions, proc, timeoutMs = 120_000 }) {
+  const end = await countRecords(brokers, topic, partitions);
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const committed = await committedRecords(brokers, group, topic, partitions);
+    if (committed >= end) return;
+    if (proc?.exitCode !== undefined || Date.now() > deadline) throw new Error(`group ${group} committed ${committed} of the ${end} records of ${topic}`);
+    await sleep(200);
+  }
+}
+
+/** Stops a counting link and makes sure it stopped cleanly (SIGTERM: drained, committed). */
+export async function stopCleanly(proc) {
+  await proc.stop(120_000);
+  if (proc.exitCode !== 0) throw new Error(`${proc.name} did not stop cleanly (exit ${proc.exitCode}):\n${proc.stderr.slice(-15).join('\n')}`);
+}
+
+/**
  * Starts a counting link that has tables to restore (its group's changelog exists) and measures
  * its start: `readyMs` from spawn to /ready 200, and from its `restored ...` debug lines the
  * changelog records read and the time the restore took (`restoreMs`; summed when the restore came
- * in several assignments). Checks that the tables hold `entries` entries once ready. Resolves with
- * the figures and the process, still running.
+ * in several assignments), and the entries its tables hold once ready, which must be `entries` if
+ * given (else the restore missed part of the changelog). Resolves with the figures and the
+ * process, still running.
  */
 export async function startAndMeasureRestore({ entries, ...options }) {
   const port = await freePort();
@@ -84,7 +106,13 @@ export async function startAndMeasureRestore({ entries, ...options }) {
     await proc.until(() => lines.length > 0, 10_000, 'restore line');
     const records = lines.reduce((n, line) => n + Number(RESTORED.exec(line)[1]), 0);
     const restoreMs = lines.reduce((n, line) => n + Number(RESTORED.exec(line)[2]), 0);
-    const restoredEntries = await untilEntries(proc, port, entries, 30_000);
+    // The sizes are published as the restore ends, before /ready says so.
+    let restoredEntries = await readMetric(port, 'catenae_table_entries');
+    for (let tries = 0; Number.isNaN(restoredEntries) && tries < 20; tries++) {
+      await sleep(100);
+      restoredEntries = await readMetric(port, 'catenae_table_entries');
+    }
+    if (entries !== undefined && restoredEntries !== entries) throw new Error(`${proc.name}: ${restoredEntries} table entries once restored, not ${entries}`);
     return { proc, port, figures: { records, restoreMs, rate: records / (Math.max(restoreMs, 1) / 1000), readyMs: readyAt - spawnedAt, entries: restoredEntries } };
   } catch (err) {
     await proc.stop();

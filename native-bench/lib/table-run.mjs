@@ -102,7 +102,8 @@ export async function measureCountRun({ start, brokers, brokerPid, output, parti
       appendRate: spec.count / ((done.lastAppendMs - done.firstAppendMs) / 1000),
     };
   } finally {
-    await proc?.stop();
+    // A link drains and commits on SIGTERM: give it time (a restore after it needs all of it).
+    await proc?.stop(120_000);
     await reader.stop();
     await offsets.close();
   }

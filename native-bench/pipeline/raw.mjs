@@ -6,6 +6,9 @@
 // - The map stage: consume a batch, produce each record, flush (wait for the acknowledgements),
 //   commit, repeat: safe (at least once) and the way such a stage is usually written.
 // - Latency runs: linger.ms=0 on the producers; Nagle off everywhere.
+// - The map stage's records per consume call, linger.ms and producer queue come from
+//   BENCH_RAW_BATCH, BENCH_RAW_LINGER_MS, BENCH_RAW_QUEUE (0: librdkafka's default); see
+//   hand-stages.mjs for the named variants. Latency runs keep linger.ms=0.
 import Kafka from 'node-rdkafka';
 import { LatencyRecorder, PLAIN_BYTES, nowNs, pace, pipelineSettings, stampedValue, tell, untilGo } from '../lib/pipeline-protocol.mjs';
 
@@ -20,8 +23,13 @@ function connect(client) {
   return new Promise((resolve, reject) => client.connect({}, (err) => (err ? reject(err) : resolve())));
 }
 
-function newProducer() {
-  return new Kafka.Producer({ ...common, 'linger.ms': isLatency ? 0 : 5, dr_cb: false, 'queue.buffering.max.messages': 500_000 });
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const mapBatch = env('BENCH_RAW_BATCH', 10_000);
+
+function newProducer(lingerMs = 5, queue = 500_000) {
+  const config = { ...common, 'linger.ms': isLatency ? 0 : lingerMs, dr_cb: false };
+  if (queue > 0) config['queue.buffering.max.messages'] = queue;
+  return new Kafka.Producer(config);
 }
 
 function newConsumer(autoCommit) {
@@ -98,12 +106,12 @@ async function source() {
 }
 
 async function map() {
-  const producer = newProducer();
+  const producer = newProducer(env('BENCH_RAW_LINGER_MS', 5), env('BENCH_RAW_QUEUE', 500_000));
   const consumer = newConsumer(false);
   await Promise.all([connect(producer), connect(consumer)]);
   consumer.subscribe([settings.input]);
   for (;;) {
-    const messages = await fetchBatch(consumer, 10_000, 100);
+    const messages = await fetchBatch(consumer, mapBatch, 100);
     if (messages.length === 0) continue;
     for (const m of messages) {
       while (!produce(producer, settings.output, m.value)) await new Promise((resolve) => setTimeout(resolve, 1));

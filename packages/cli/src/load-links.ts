@@ -13,11 +13,12 @@ export function moduleUrlOf(link: LinkDefinition): string | undefined {
 
 /**
  * Imports each link module and returns every link they export, checking names are unique.
+ * `query` is appended to each module's URL (`catenae dev` loads each generation afresh).
  * @throws CatenaeError `CATENAE_NO_LINK` for a missing file, a module that fails to load (naming the
  *   file and line where it failed, the error as cause) or exports no link;
  *   `CATENAE_DUPLICATE_LINK` for two links of one name.
  */
-export async function loadLinks(files: readonly string[], cwd: string): Promise<LinkDefinition[]> {
+export async function loadLinks(files: readonly string[], cwd: string, query = ''): Promise<LinkDefinition[]> {
   const links: LinkDefinition[] = [];
   for (const file of files) {
     const path = resolve(cwd, file);
@@ -25,7 +26,7 @@ export async function loadLinks(files: readonly string[], cwd: string): Promise<
     let exports: Record<string, unknown>;
     const url = pathToFileURL(path).href;
     try {
-      exports = (await import(url)) as Record<string, unknown>;
+      exports = (await import(url + query)) as Record<string, unknown>;
     } catch (err) {
       const where = await locateLoadError(err, url, cwd);
       const what = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);

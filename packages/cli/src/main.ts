@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { MORE_COMMAND_NAMES, MORE_USAGE, runMoreCommand } from './command-table.js';
 import { dashboardCommand } from './dashboard/dashboard-command.js';
 import { ExitCode, exitCodeOf } from '@catenae/core';
 import { graphCommand } from './graph/graph-command.js';
@@ -21,6 +22,8 @@ const USAGE = `Usage:
                                         serve a live view of the running links on http://127.0.0.1:8080/
                                         (read-only unless --allow-rpc, which lets it call @Rpc() methods;
                                         stopped or gone instances stay shown for S seconds, default 600)
+${MORE_USAGE}
+  (catenae <command> --help: the flags of one command)
 
 Flags of catenae run (each also CATENAE_<FLAG> in the environment):
 ${RUN_FLAGS.map((flag) => `  ${(flag.alias ? `-${flag.alias}, ` : '    ') + `--${flag.name}`}`.padEnd(30) + flag.describe).join('\n')}
@@ -55,7 +58,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'help':
         return usage(command === undefined ? ExitCode.Usage : 0);
       default:
-        process.stderr.write(`catenae: unknown command "${command}": expected run, kafka, graph or dashboard\n`);
+        if (MORE_COMMAND_NAMES.includes(command)) return await runMoreCommand(command, rest, env)!;
+        process.stderr.write(`catenae: unknown command "${command}": expected run, kafka, graph, dashboard, ${MORE_COMMAND_NAMES.join(', ')}\n`);
         return ExitCode.Usage;
     }
   } catch (err) {

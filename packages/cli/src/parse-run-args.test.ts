@@ -78,3 +78,8 @@ test('--announce-interval (or CATENAE_ANNOUNCE_INTERVAL) sets how often an insta
   assert.equal((await parseRunArgs(['link.js'], { CATENAE_ANNOUNCE_INTERVAL: '2000' })).options.announceIntervalMs, 2000);
   assert.equal((await parseRunArgs(['link.js'], {})).options.announceIntervalMs, undefined);
 });
+
+test('catenae dev takes the same flags, and its errors name catenae dev', async () => {
+  await assert.rejects(parseRunArgs([], {}, 'dev'), { code: ErrorCode.BadFlag, message: 'catenae dev needs at least one link file, e.g. catenae dev ./dist/mapper.js' });
+  await assert.rejects(parseRunArgs(['a.js', '--bogus'], {}, 'dev'), { code: ErrorCode.BadFlag, message: 'unknown flag --bogus: see catenae dev --help; arguments for the link go after --' });
+});

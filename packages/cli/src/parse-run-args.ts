@@ -17,10 +17,11 @@ type Raw = Record<string, unknown>;
 
 /**
  * Parses `catenae run` arguments: flags, then `CATENAE_*` variables for flags not given. Arguments
- * after `--` are handed to the links as `ctx.args`.
+ * after `--` are handed to the links as `ctx.args`. `command` (`run`, or `dev`, which takes the
+ * same flags) is the command named in error messages.
  * @throws CatenaeError `CATENAE_BAD_FLAG` with one line naming the bad flag or value.
  */
-export async function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<RunRequest> {
+export async function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv, command = 'run'): Promise<RunRequest> {
   const separator = argv.indexOf('--');
   const own = separator >= 0 ? argv.slice(0, separator) : [...argv];
   const extra = separator >= 0 ? argv.slice(separator + 1) : [];
@@ -31,7 +32,7 @@ export async function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessE
     .exitProcess(false)
     .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true })
     .fail((message: string, err?: Error) => {
-      throw new CatenaeError(ErrorCode.BadFlag, badFlagMessage(message, err));
+      throw new CatenaeError(ErrorCode.BadFlag, badFlagMessage(message, err, command));
     });
   for (const flag of RUN_FLAGS) {
     parser = parser.option(flag.name, {
@@ -42,7 +43,7 @@ export async function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessE
   }
   const parsed = (await parser.parseAsync()) as Raw;
   const files = (parsed._ as (string | number)[]).map(String);
-  if (files.length === 0) throw new CatenaeError(ErrorCode.BadFlag, 'catenae run needs at least one link file, e.g. catenae run ./dist/mapper.js');
+  if (files.length === 0) throw new CatenaeError(ErrorCode.BadFlag, `catenae ${command} needs at least one link file, e.g. catenae ${command} ./dist/mapper.js`);
   const raw: Raw = {};
   for (const flag of RUN_FLAGS) {
     const fromArgv = parsed[flag.name];
@@ -135,10 +136,10 @@ function parseBoolean(flag: FlagSpec, value: string): boolean {
   throw new CatenaeError(ErrorCode.BadFlag, `${envNameOf(flag.name)}="${value}" is not true or false`);
 }
 
-function badFlagMessage(message: string, err: Error | undefined): string {
+function badFlagMessage(message: string, err: Error | undefined, command: string): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message ?? '');
   if (unknown) {
-    return `unknown flag ${unknown[1]!.split(', ').map((name) => (name.length === 1 ? `-${name}` : `--${name}`)).join(', ')}: see catenae run --help; arguments for the link go after --`;
+    return `unknown flag ${unknown[1]!.split(', ').map((name) => (name.length === 1 ? `-${name}` : `--${name}`)).join(', ')}: see catenae ${command} --help; arguments for the link go after --`;
   }
   return (message || err?.message || 'bad arguments').replace(/\n/g, ' ');
 }

@@ -61,7 +61,8 @@ export async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv
   return 0;
 }
 
-async function loadConnectors(): Promise<void> {
+/** Loads @catenae/connectors, which plugs the stores of -m and -a in. @throws CatenaeError `CATENAE_MISSING_PACKAGE` when absent. */
+export async function loadConnectors(): Promise<void> {
   await importOptional('@catenae/connectors', '-m and -a (stores)');
 }
 
@@ -74,7 +75,7 @@ export const DEFAULT_STATE_DIR = join(tmpdir(), 'catenae-state');
  * memory (the embedded broker's changelogs live no longer than the process). Without the package
  * and without an explicit `--state-dir`, tables stay in memory.
  */
-async function chooseStateDir(options: StartOptions, links: readonly LinkDefinition[]): Promise<void> {
+export async function chooseStateDir(options: StartOptions, links: readonly LinkDefinition[]): Promise<void> {
   if (options.stateDir === 'memory') {
     delete options.stateDir;
     return;

@@ -51,6 +51,7 @@ export type { LinkHandle, LinkExit } from './runtime/link-handle.js';
 export type { LogFormat, LogLevel, StartOptions } from './runtime/start-options.js';
 export { registerKafkaTransport, type KafkaTransportCreator } from './runtime/transport-registry.js';
 export { instanceUid } from './runtime/uid.js';
+export { DeadLetterHeader } from './runtime/dead-letter-header.js';
 export {
   INSTANCES_TOPIC,
   parseAnnouncement,

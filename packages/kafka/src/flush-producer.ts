@@ -183,9 +183,9 @@ export class FlushProducer {
       if (this.#waiting.length > 0 && this.#waiting[0]!.next > 0) round.push(this.#waiting.shift()!);
     }
     for (const batch of round) batch.onAcked(failure);
-    // An acknowledgement may have produced more (a link's held table changes go out once the
-    // outputs before them are acknowledged) and started the next round already: a second start
-    // would replace that round, and its batches would never be acknowledged.
+    // An acknowledgement that produced has started the next round already (the runtime sends
+    // table changes held behind a batch from its acknowledgement): a second one would replace
+    // that round's batches, which would then never be acknowledged.
     if (this.#isFlushing) return;
     if (this.#waiting.length > 0 || this.#eager.length > 0) this.#startRound();
     else this.#settleIdle();

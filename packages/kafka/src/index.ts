@@ -27,3 +27,4 @@ export { kafkaClusterUp, type KafkaClusterUpResult } from './local-broker/kafka-
 export { kafkaClusterDown } from './local-broker/kafka-cluster-down.js';
 export { startClusterNode, stopClusterNode, type ClusterNodeResult } from './local-broker/cluster-node.js';
 export { hasClusterOnDisk, type KafkaClusterOptions } from './local-broker/cluster-options.js';
+export { KafkaTopicAdmin, type TopicAdminOptions, type TopicInfo } from './topic-admin.js';

@@ -1,5 +1,6 @@
 import { CatenaeError, ErrorCode } from '@catenae/core';
 import { checkHostPorts } from '../addresses.js';
+import { ArgvCursor } from '../argv-cursor.js';
 
 /** What `catenae dashboard` was asked to serve. */
 export interface DashboardRequest {
@@ -30,15 +31,10 @@ export function parseDashboardArgs(argv: readonly string[], env: NodeJS.ProcessE
   let allowRpc = false;
   let forgetAfterMs = 600_000;
   const kafkaConfig: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const given = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (given === undefined || given === '') throw new CatenaeError(ErrorCode.BadFlag, `${name} needs a value`);
-      return given;
-    };
+  const args = new ArgvCursor(argv);
+  const value = (): string => args.value();
+  while (args.next()) {
+    const name = args.name;
     switch (name) {
       case '-k':
       case '--kafka':

@@ -1,4 +1,5 @@
 import { CatenaeError, ErrorCode } from '@catenae/core';
+import { ArgvCursor } from '../argv-cursor.js';
 
 /** Topics given on the command line for the links of one file, as `catenae run` takes them. */
 export interface TopicOverride {
@@ -28,19 +29,14 @@ export function parseGraphArgs(argv: readonly string[]): GraphRequest {
   const early: TopicOverride = {};
   let out: string | undefined;
   let format: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) {
-      files.push({ file: arg, override: {} });
+  const args = new ArgvCursor(argv);
+  const value = (): string => args.value();
+  while (args.next()) {
+    const name = args.name;
+    if (!args.isFlag) {
+      files.push({ file: name, override: {} });
       continue;
     }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const given = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (given === undefined || given === '') throw new CatenaeError(ErrorCode.BadFlag, `${name} needs a value`);
-      return given;
-    };
     const target = files.at(-1)?.override ?? early;
     switch (name) {
       case '-i':

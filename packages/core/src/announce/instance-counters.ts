@@ -1,4 +1,3 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
   DiagnosticsChannel,
   type ConsumedMessage,
@@ -10,6 +9,7 @@ import {
   type RpcCallMessage,
   type TableSizesMessage,
 } from '../diagnostics.js';
+import { ChannelSubscriptions } from '../channel-subscriptions.js';
 import { errorMessage } from '../runtime/failure-policy.js';
 import type { AnnouncedError, TopicFigures } from './announcement.js';
 
@@ -61,12 +61,22 @@ export class InstanceCounters {
   readonly #rpcServed: Record<string, number> = {};
   #lastSnapshotAt: number;
   readonly #onlyInput: () => string | undefined;
-  #subscriptions: [string, (message: unknown) => void][] = [];
 
   /**
    * `onlyInput` names the one topic every fetched record comes from, when the link reads a single
    * topic: its batches are then counted without looking at their records.
    */
+  readonly #channels = new ChannelSubscriptions([
+    [DiagnosticsChannel.consumed, (m) => this.#consumed(m as ConsumedMessage)],
+    [DiagnosticsChannel.produced, (m) => this.#produced(m as ProducedMessage)],
+    [DiagnosticsChannel.failed, (m) => this.#failed(m as FailedMessage)],
+    [DiagnosticsChannel.rebalance, (m) => this.#rebalance(m as RebalanceMessage)],
+    [DiagnosticsChannel.rpc, (m) => this.#rpc(m as RpcCallMessage)],
+    [DiagnosticsChannel.restore, (m) => this.#restore(m as RestoreMessage)],
+    [DiagnosticsChannel.tableSizes, (m) => this.#tableSizes(m as TableSizesMessage)],
+    [DiagnosticsChannel.kafkaConsumerLag, (m) => this.#consumerLag(m as ConsumerLagMessage)],
+  ]);
+
   constructor(link: string, uid: string, clientId: string, onlyInput: () => string | undefined = () => undefined, now = Date.now()) {
     this.#onlyInput = onlyInput;
     this.#link = link;
@@ -80,24 +90,12 @@ export class InstanceCounters {
    * statistics its lag comes from only when someone listens as it connects. Idempotent.
    */
   attach(): void {
-    if (this.#subscriptions.length > 0) return;
-    this.#subscriptions = [
-      [DiagnosticsChannel.consumed, (m) => this.#consumed(m as ConsumedMessage)],
-      [DiagnosticsChannel.produced, (m) => this.#produced(m as ProducedMessage)],
-      [DiagnosticsChannel.failed, (m) => this.#failed(m as FailedMessage)],
-      [DiagnosticsChannel.rebalance, (m) => this.#rebalance(m as RebalanceMessage)],
-      [DiagnosticsChannel.rpc, (m) => this.#rpc(m as RpcCallMessage)],
-      [DiagnosticsChannel.restore, (m) => this.#restore(m as RestoreMessage)],
-      [DiagnosticsChannel.tableSizes, (m) => this.#tableSizes(m as TableSizesMessage)],
-      [DiagnosticsChannel.kafkaConsumerLag, (m) => this.#consumerLag(m as ConsumerLagMessage)],
-    ];
-    for (const [name, fn] of this.#subscriptions) subscribe(name, fn);
+    this.#channels.attach();
   }
 
   /** Stops counting; with no other subscriber the runtime then publishes nothing. */
   detach(): void {
-    for (const [name, fn] of this.#subscriptions) unsubscribe(name, fn);
-    this.#subscriptions = [];
+    this.#channels.detach();
   }
 
   /** The figures now; rates are over the time since the previous snapshot. */

@@ -36,12 +36,16 @@ export class ElectronCodec {
     this.#inputFormat = options.inputFormat ?? 'string';
   }
 
-  /** Builds the record for one output. @throws CatenaeError `CATENAE_ENCODE` */
-  encode(value: unknown, key: unknown, topic: string, headers: Headers | undefined, timestamp: number | undefined): OutgoingRecord {
+  /**
+   * Builds the record for one output. `sameBytes`: bytes a string `value` was decoded from (see
+   * {@link plainBytesOf}), sent as they are instead of encoding the string again.
+   * @throws CatenaeError `CATENAE_ENCODE`
+   */
+  encode(value: unknown, key: unknown, topic: string, headers: Headers | undefined, timestamp: number | undefined, sameBytes?: Buffer): OutgoingRecord {
     let bytes: Buffer | null;
     let codecHeaders: MessageHeader[] | undefined;
     if (typeof value === 'string') {
-      bytes = Buffer.from(value, 'utf8');
+      bytes = sameBytes ?? Buffer.from(value, 'utf8');
     } else if (value === null || value === undefined) {
       bytes = null;
     } else if (Buffer.isBuffer(value)) {
@@ -85,6 +89,17 @@ export class ElectronCodec {
       partition: record.partition,
       offset: record.offset,
     });
+  }
+
+  /**
+   * The bytes of a received record whose value {@link decode} turns into a string with no codec
+   * (no codec header, input format `string`), or undefined. A link that emits that string
+   * unchanged sends these bytes again rather than encoding it anew (a forwarding link's main cost
+   * after Kafka's own; invalid UTF-8 then goes on as it came instead of as U+FFFD).
+   */
+  plainBytesOf(record: RawRecord): Buffer | undefined {
+    if (this.#inputFormat !== 'string' || record.value === null) return undefined;
+    return headerValue(record.headers, CODEC_HEADER) === undefined ? record.value : undefined;
   }
 
   #decodePlain(bytes: Buffer, topic: string): unknown {

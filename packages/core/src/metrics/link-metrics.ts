@@ -1,4 +1,3 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import {
   DiagnosticsChannel,
@@ -13,6 +12,7 @@ import {
   type RpcCallMessage,
   type TableSizesMessage,
 } from '../diagnostics.js';
+import { ChannelSubscriptions } from '../channel-subscriptions.js';
 import { WeightedHistogram } from './weighted-histogram.js';
 
 // From 50 µs (a synchronous transform) to 10 s (a slow external call).
@@ -51,7 +51,19 @@ export class LinkMetrics {
   /** Client id → the partitions whose lag it reported last. */
   readonly #lagSeries = new Map<string, Map<string, { topic: string; partition: string }>>();
   readonly #partitionsOf = new Map<string, Set<string>>();
-  #subscriptions: [string, (message: unknown) => void][] = [];
+
+  readonly #channels = new ChannelSubscriptions([
+    [DiagnosticsChannel.consumed, (m) => this.#consumed(m as ConsumedMessage)],
+    [DiagnosticsChannel.produced, (m) => this.#produced(m as ProducedMessage)],
+    [DiagnosticsChannel.handled, (m) => this.#handled(m as HandledMessage)],
+    [DiagnosticsChannel.failed, (m) => this.#failed(m as FailedMessage)],
+    [DiagnosticsChannel.rebalance, (m) => this.#rebalance(m as RebalanceMessage)],
+    [DiagnosticsChannel.state, (m) => this.#state(m as LinkStateMessage)],
+    [DiagnosticsChannel.rpc, (m) => this.#rpc(m as RpcCallMessage)],
+    [DiagnosticsChannel.restore, (m) => this.#restore(m as RestoreMessage)],
+    [DiagnosticsChannel.tableSizes, (m) => this.#tableSizes(m as TableSizesMessage)],
+    [DiagnosticsChannel.kafkaConsumerLag, (m) => this.#consumerLag(m as ConsumerLagMessage)],
+  ]);
 
   constructor() {
     this.registry.registerMetric(this.#handlerDuration as unknown as Metric);
@@ -60,26 +72,12 @@ export class LinkMetrics {
 
   /** Starts feeding the metrics from the diagnostics channels. Idempotent. */
   attach(): void {
-    if (this.#subscriptions.length > 0) return;
-    this.#subscriptions = [
-      [DiagnosticsChannel.consumed, (m) => this.#consumed(m as ConsumedMessage)],
-      [DiagnosticsChannel.produced, (m) => this.#produced(m as ProducedMessage)],
-      [DiagnosticsChannel.handled, (m) => this.#handled(m as HandledMessage)],
-      [DiagnosticsChannel.failed, (m) => this.#failed(m as FailedMessage)],
-      [DiagnosticsChannel.rebalance, (m) => this.#rebalance(m as RebalanceMessage)],
-      [DiagnosticsChannel.state, (m) => this.#state(m as LinkStateMessage)],
-      [DiagnosticsChannel.rpc, (m) => this.#rpc(m as RpcCallMessage)],
-      [DiagnosticsChannel.restore, (m) => this.#restore(m as RestoreMessage)],
-      [DiagnosticsChannel.tableSizes, (m) => this.#tableSizes(m as TableSizesMessage)],
-      [DiagnosticsChannel.kafkaConsumerLag, (m) => this.#consumerLag(m as ConsumerLagMessage)],
-    ];
-    for (const [name, fn] of this.#subscriptions) subscribe(name, fn);
+    this.#channels.attach();
   }
 
   /** Stops feeding the metrics: the runtime then publishes nothing. */
   detach(): void {
-    for (const [name, fn] of this.#subscriptions) unsubscribe(name, fn);
-    this.#subscriptions = [];
+    this.#channels.detach();
   }
 
   #consumed({ link, records }: ConsumedMessage): void {

@@ -10,6 +10,7 @@ import type { InputBatch } from './input-batch.js';
 import type { Scheduler } from './scheduler.js';
 import type { InputSelector } from './input-modes/input-selector.js';
 import { consumedChannel } from '../diagnostics.js';
+import { refreshTracing } from '../tracing/tracing-state.js';
 import { errorFields } from './error-fields.js';
 
 /** Tuning of the consume loop. */
@@ -150,6 +151,7 @@ export class ConsumeLoop {
   };
 
   #handle(records: RawRecord[]): void {
+    refreshTracing();
     if (consumedChannel.hasSubscribers) consumedChannel.publish({ link: this.#linkName, records });
     this.#scheduler.dispatch(this.#batchOf(records));
     this.#emitter.flush();

@@ -61,6 +61,18 @@ class Returns {
   passthrough(electron: Electron) {
     return electron;
   }
+
+  #failedOnce = false;
+
+  @Transform('emit_retried')
+  retried(electron: Electron<string>) {
+    electron.value = electron.value.toUpperCase();
+    if (!this.#failedOnce) {
+      this.#failedOnce = true;
+      throw new Error('first attempt fails after changing the value');
+    }
+    return electron;
+  }
 }
 
 describe('what a handler returns', () => {
@@ -119,6 +131,23 @@ describe('what a handler returns', () => {
       for (const name of ['zero', 'false', 'empty']) await driver.send('emit_falsy', new Electron({ key: 'one-lane', value: name }));
       await driver.drain();
       assert.deepEqual(driver.read('emit_out').map((e) => e.value), [0, false, '']);
+    });
+  });
+
+  it('a received string returned unchanged goes on as the bytes it came in as', async () => {
+    await withDriver([Returns], {}, async (driver) => {
+      const bytes = Buffer.from([0x61, 0xff, 0x62]); // not UTF-8: decoding gives 'a\uFFFDb'
+      driver.broker.append([{ topic: 'emit_passthrough', partition: undefined, key: null, value: bytes, headers: undefined, timestamp: undefined }]);
+      await driver.drain();
+      assert.deepEqual(driver.broker.topicRecords('emit_out').map((r) => r.value), [bytes]);
+    });
+  });
+
+  it('a value changed by an attempt that failed is encoded anew by the retry', async () => {
+    await withDriver([Returns], { Returns: { retryBackoffMs: 1 } }, async (driver) => {
+      await driver.send('emit_retried', 'abc');
+      await driver.drain();
+      assert.deepEqual(driver.broker.topicRecords('emit_out').map((r) => r.value?.toString()), ['ABC']);
     });
   });
 

@@ -3,8 +3,10 @@ import { Electron } from '../electron.js';
 import type { ElectronCodec } from '../codec/electron-codec.js';
 import type { Context } from './context.js';
 import type { Emitter } from './emitter.js';
-import type { OutgoingRecord } from '../transport/records.js';
+import type { OutgoingRecord, RawRecord } from '../transport/records.js';
 import type { LinkTables } from '../state/link-tables.js';
+import { LinkTracing } from '../tracing/link-tracing.js';
+import { tracingState } from '../tracing/tracing-state.js';
 
 /** How a handler hands back its outputs, decided once per method from its function kind. */
 export type HandlerKind = 'plain' | 'generator' | 'async-generator';
@@ -50,6 +52,7 @@ export class Dispatcher {
   readonly #linkName: string;
   readonly #pinsKeyless: boolean;
   readonly #tables: LinkTables | undefined;
+  readonly #tracing: LinkTracing;
 
   /**
    * @param pinsKeyless send keyless outputs to partition 0, so they keep their order downstream
@@ -74,16 +77,44 @@ export class Dispatcher {
     this.#linkName = linkName;
     this.#pinsKeyless = pinsKeyless;
     this.#tables = tables;
+    this.#tracing = new LinkTracing(ctx);
   }
+
+  // The electron being handled synchronously, its value as decoded, and its record: while the
+  // handler runs, emitting that electron with that value reuses the record's bytes.
+  #source: Electron | undefined;
+  #sourceValue: unknown;
+  #sourceRecord: RawRecord | undefined;
 
   /**
    * Runs a handler on one electron. Returns undefined when it finished synchronously (its outputs
    * are queued), or a promise when it is asynchronous. A synchronous throw propagates.
+   * `record`: the record the electron was decoded from, untouched by any handler so far (a first
+   * attempt): outputs of the electron with its value unchanged then reuse the record's bytes.
    */
-  invoke(handler: Handler, electron: Electron): Promise<void> | undefined {
+  invoke(handler: Handler, electron: Electron, record?: RawRecord): Promise<void> | undefined {
+    // Traced: inside the electron's span, without the reuse of the received bytes.
+    if (tracingState.isOn) return this.#tracing.invoke(this.#invokeInSpan, handler, electron);
+    const tables = this.#tables;
+    if (record === undefined) return tables === undefined ? this.#run(handler, electron) : tables.invoke(handler, electron, this.#run);
+    this.#source = electron;
+    this.#sourceValue = electron.value;
+    this.#sourceRecord = record;
+    try {
+      return tables === undefined ? this.#run(handler, electron) : tables.invoke(handler, electron, this.#run);
+    } finally {
+      this.#source = undefined;
+      this.#sourceValue = undefined;
+      this.#sourceRecord = undefined;
+    }
+  }
+
+  // The same, called by the tracing inside the electron's span; the untraced path above stays
+  // free of the extra call.
+  readonly #invokeInSpan = (handler: Handler, electron: Electron): Promise<void> | undefined => {
     const tables = this.#tables;
     return tables === undefined ? this.#run(handler, electron) : tables.invoke(handler, electron, this.#run);
-  }
+  };
 
   readonly #run = (handler: Handler, electron: Electron): Promise<void> | undefined => {
     const result = handler.fn.call(this.#instance, electron, this.#ctx);
@@ -109,11 +140,16 @@ export class Dispatcher {
 
   /** Encodes one output. @throws CatenaeError `CATENAE_NO_OUTPUT` or `CATENAE_ENCODE` */
   encode(value: unknown, topic: string | undefined): OutgoingRecord {
-    const record =
-      value instanceof Electron
-        ? this.#codec.encode(value.value, value.key, topic ?? value.topic ?? this.#output ?? this.#noOutput(), value.headers, value.timestamp)
-        : this.#codec.encode(value, null, topic ?? this.#output ?? this.#noOutput(), undefined, undefined);
+    let record: OutgoingRecord;
+    if (value instanceof Electron) {
+      // Strings are immutable: the same string as decoded has the same bytes as received.
+      const same = value === this.#source && value.value === this.#sourceValue ? this.#codec.plainBytesOf(this.#sourceRecord!) : undefined;
+      record = this.#codec.encode(value.value, value.key, topic ?? value.topic ?? this.#output ?? this.#noOutput(), value.headers, value.timestamp, same);
+    } else {
+      record = this.#codec.encode(value, null, topic ?? this.#output ?? this.#noOutput(), undefined, undefined);
+    }
     if (this.#pinsKeyless && record.key === null) record.partition = 0;
+    if (tracingState.isOn) this.#tracing.inject(record);
     return record;
   }
 

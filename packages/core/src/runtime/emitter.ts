@@ -124,14 +124,15 @@ export class Emitter {
    * coalesced per key until then), unless many inputs wait for them.
    */
   flush(): void {
+    this.#produceCurrent();
+    if (this.#deferredSeqs.length >= MAX_DEFERRED_INPUTS) this.flushAll();
+  }
+
+  #produceCurrent(): void {
     const group = this.#current;
-    if (group.isEmpty) {
-      if (this.#deferredSeqs.length >= MAX_DEFERRED_INPUTS) this.flushAll();
-      return;
-    }
+    if (group.isEmpty) return;
     this.#current = new OutputGroup();
     this.#produce(group);
-    if (this.#deferredSeqs.length >= MAX_DEFERRED_INPUTS) this.flushAll();
   }
 
   /**
@@ -140,7 +141,8 @@ export class Emitter {
    * it is acknowledged.
    */
   flushAll(): void {
-    this.flush();
+    // Not flush(): with too many inputs deferred it would come back here before they are carried.
+    this.#produceCurrent();
     if (this.#changes?.hasPending !== true && this.#deferredSeqs.length === 0) return;
     const changes = new OutputGroup();
     this.#carryChanges(changes);

@@ -1,6 +1,7 @@
 import { CatenaeError, isCatenaeError, ErrorCode } from '../errors.js';
 import type { OnError } from '../registry/link-definition.js';
 import type { MessageHeader, OutgoingRecord, RawRecord, TopicSpec } from '../transport/records.js';
+import { DeadLetterHeader } from './dead-letter-header.js';
 import { errorFields, stackTrace, type ErrorFields } from './error-fields.js';
 
 /** The `catenae-error-stack` header of a dead letter is cut to this many bytes: headers travel with every copy of the record. */
@@ -49,15 +50,15 @@ function isDeterministic(err: unknown): boolean {
 export function deadLetterOf(record: RawRecord, err: unknown, linkName: string): OutgoingRecord {
   const headers: MessageHeader[] = record.headers ? [...record.headers] : [];
   headers.push(
-    { 'catenae-error': errorMessage(err) },
-    { 'catenae-error-code': failureCode(err) },
-    { 'catenae-source-topic': record.topic },
-    { 'catenae-source-partition': String(record.partition) },
-    { 'catenae-source-offset': String(record.offset) },
-    { 'catenae-link': linkName },
+    { [DeadLetterHeader.Error]: errorMessage(err) },
+    { [DeadLetterHeader.ErrorCode]: failureCode(err) },
+    { [DeadLetterHeader.SourceTopic]: record.topic },
+    { [DeadLetterHeader.SourcePartition]: String(record.partition) },
+    { [DeadLetterHeader.SourceOffset]: String(record.offset) },
+    { [DeadLetterHeader.Link]: linkName },
   );
   const stack = stackTrace(err);
-  if (stack !== undefined) headers.push({ 'catenae-error-stack': truncateUtf8(stack, MAX_STACK_HEADER_BYTES) });
+  if (stack !== undefined) headers.push({ [DeadLetterHeader.ErrorStack]: truncateUtf8(stack, MAX_STACK_HEADER_BYTES) });
   return { topic: `${record.topic}.dlq`, partition: undefined, key: record.key, value: record.value, headers, timestamp: record.timestamp };
 }
 

@@ -44,6 +44,10 @@ import { describeBroker } from './describe-broker.js';
 import { AssignmentWait } from './assignment-wait.js';
 
 const MAX_BATCH = 2000;
+// A batch of the synchronous and exactly-once modes is one round trip to the broker (and one
+// transaction) before the next fetch: under a backlog, larger batches share that cost, and the
+// table changes of a transaction are coalesced over more electrons.
+const MAX_SERIAL_BATCH = 10_000;
 const FETCH_WAIT_MS = 100;
 const MAX_UNACKED_RECORDS = 50_000;
 // Frequent enough that a crash replays little; a commit is one cheap request per interval.
@@ -235,7 +239,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       { transport: this.#transport, codec, tracker: this.#tracker, scheduler: this.#scheduler, emitter: this.#emitter, logger, selector: this.#selector, linkName: settings.name },
       this.#routing(),
       {
-        maxBatch: MAX_BATCH,
+        maxBatch: settings.mode === 'exactly-once' || settings.mode === 'synchronous' ? MAX_SERIAL_BATCH : MAX_BATCH,
         fetchWaitMs: FETCH_WAIT_MS,
         maxUnackedRecords: MAX_UNACKED_RECORDS,
         consumerTimeoutMs: settings.consumerTimeoutMs,

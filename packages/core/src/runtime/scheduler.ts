@@ -141,7 +141,8 @@ export class Scheduler {
     if (electron === undefined) return this.#fail(batch, i, batch.errors[i], Infinity, heldLane);
     let pending: Promise<void> | undefined;
     try {
-      pending = this.#dispatcher.invoke(batch.handlers[i]!, electron);
+      // A retry may see a value the failed attempt changed: only a first attempt reuses bytes.
+      pending = this.#dispatcher.invoke(batch.handlers[i]!, electron, attempt === 0 ? batch.records[i] : undefined);
     } catch (err) {
       return this.#fail(batch, i, err, attempt, heldLane);
     }

@@ -11,6 +11,7 @@ import type { StartOptions } from './start-options.js';
 import { kafkaTransport } from './transport-registry.js';
 import { isInLinkWorker } from './workers/in-link-worker.js';
 import { stateStoreFor } from '../state/state-store-registry.js';
+import { loadTracing } from '../tracing/tracing-state.js';
 import { announceInstance } from '../announce/announcer.js';
 
 let processBroker: EmbeddedBroker | undefined;
@@ -36,6 +37,7 @@ export async function startLink(link: LinkLike, options: StartOptions = {}): Pro
   const definition = resolveLink(link);
   const settings = resolveSettings(definition, options);
   const factory = await transportOf(options);
+  await loadTracing();
   const logger = createLogger(settings.logLevel, settings.logFormat, settings.name, settings.uid);
   const hasTables = definition.tables.length > 0;
   const stateStore = hasTables ? (options.stateStore ?? (options.stateDir !== undefined ? await stateStoreFor(options.stateDir) : undefined)) : undefined;

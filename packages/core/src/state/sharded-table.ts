@@ -13,6 +13,8 @@ export interface ValueCodec {
   readonly headers: MessageHeader[];
   encode(value: unknown): Buffer;
   decode(bytes: Buffer): unknown;
+  /** @throws CatenaeError `CATENAE_ENCODE` when `value` cannot be encoded. */
+  validate(value: unknown): void;
 }
 
 /** What a table needs of the link's tables: where a write goes and what follows it. */
@@ -39,7 +41,6 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
   /** By partition number; undefined where this instance holds no shard. */
   readonly shards: (Shard | undefined)[] = [];
   readonly #host: TableHost;
-  readonly #checksPrimitives: boolean;
   /** Told when a failed handler's write is undone (a windowed table re-indexes the window). */
   onUndone: ((shard: Shard, key: TableKey, before: unknown) => void) | undefined = undefined;
 
@@ -48,10 +49,6 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
     this.spec = spec;
     this.codec = codec;
     this.#host = host;
-    // The built-in text codecs encode every string, finite number and boolean; others (Avro,
-    // a user's codec) may refuse any value, so every value is tried.
-    const name = codec.headers[0]?.['catenae-codec'];
-    this.#checksPrimitives = name !== 'transparent' && name !== 'json';
   }
 
   get(key: TableKey): unknown {
@@ -116,9 +113,7 @@ export class ShardedTable implements KeyedTable<TableKey, unknown>, WriteOwner {
   }
 
   validate(value: unknown): void {
-    const type = typeof value;
-    if (!this.#checksPrimitives && (type === 'number' || type === 'string' || type === 'boolean')) return;
-    this.codec.encode(value);
+    this.codec.validate(value);
   }
 
   /** The changelog record of `key`'s value now (a tombstone when it has none). */

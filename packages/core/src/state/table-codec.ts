@@ -16,6 +16,8 @@ export class TableCodec {
   readonly topic: string;
   readonly headers: MessageHeader[];
   readonly #codec: Codec;
+  /** Whether every string, finite number and boolean encodes (the built-in text codecs): those need no trial. */
+  readonly #takesPrimitives: boolean;
 
   /** @throws CatenaeError `CATENAE_BAD_LINK` for an unknown codec, or Avro without a schema. */
   constructor(spec: TableSpec, topic: string, linkCodec: string | Codec, linkSchemas: Record<string, object>, linkName: string) {
@@ -24,6 +26,7 @@ export class TableCodec {
     if (typeof chosen !== 'string') {
       this.#codec = chosen;
       this.headers = [{ [CODEC_HEADER]: chosen.name }];
+      this.#takesPrimitives = false;
       return;
     }
     if (chosen === 'avro') {
@@ -34,12 +37,14 @@ export class TableCodec {
       const avro = new AvroCodec({ [topic]: schema });
       this.#codec = avro;
       this.headers = [{ [CODEC_HEADER]: avro.name }, avro.schemaHeader(topic)];
+      this.#takesPrimitives = false;
       return;
     }
     const codec = chosen === transparentCodec.name ? transparentCodec : chosen === jsonCodec.name ? jsonCodec : undefined;
     if (codec === undefined) throw new CatenaeError(ErrorCode.BadLink, `link ${linkName}: table ${spec.name} names codec "${chosen}": expected transparent, json or avro`);
     this.#codec = codec;
     this.headers = [{ [CODEC_HEADER]: codec.name }];
+    this.#takesPrimitives = true;
   }
 
   /** @throws CatenaeError `CATENAE_ENCODE` */
@@ -50,6 +55,17 @@ export class TableCodec {
   /** @throws CatenaeError `CATENAE_DECODE` */
   decode(bytes: Buffer): unknown {
     return this.#codec.decode(bytes, this.topic, this.headers);
+  }
+
+  /**
+   * Checks that `value` can be encoded, as a handler's write is before it counts: a primitive the
+   * codec always takes is not tried (an Avro schema or a user's codec may refuse any value).
+   * @throws CatenaeError `CATENAE_ENCODE`
+   */
+  validate(value: unknown): void {
+    const type = typeof value;
+    if (this.#takesPrimitives && (type === 'string' || type === 'boolean' || (type === 'number' && Number.isFinite(value)))) return;
+    this.encode(value);
   }
 }
 

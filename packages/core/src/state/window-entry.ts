@@ -15,6 +15,13 @@ export interface WindowEntry {
   value: unknown;
   end: number;
   closed: boolean;
+  /** Set on a shard's stream-time entry: its value is a time, whatever the table's values are. */
+  isStreamTime?: true;
+}
+
+/** A shard's stream-time entry (stored under `STREAM_TIME_KEY`). */
+export function streamTimeEntry(time: number): WindowEntry {
+  return { value: time, end: 0, closed: false, isStreamTime: true };
 }
 
 export { STREAM_TIME_KEY } from './table-key.js';
@@ -45,8 +52,12 @@ export function checkEventTime(table: string, time: number): void {
   throw new CatenaeError(ErrorCode.Handler, `table ${table}: event time ${time} is not a time in milliseconds (window.time(electron), or the electron's timestamp)`);
 }
 
-// The stored form: a flags byte (bit 0: closed), the end as a float64, then the value's codec bytes.
+// The stored form: a flags byte (bit 0: closed, bit 1: a stream time), the end as a float64, then
+// the value's codec bytes, or for a stream time the time as a float64 (no codec of the table's
+// values, an Avro record schema say, could hold it).
 const HEADER_BYTES = 9;
+const CLOSED = 1;
+const STREAM_TIME = 2;
 
 /** Encodes {@link WindowEntry}s for the changelog and the local store, the value by the table's codec. */
 export class WindowEntryCodec {
@@ -63,10 +74,17 @@ export class WindowEntryCodec {
   }
 
   encode(entry: unknown): Buffer {
-    const { value, end, closed } = entry as WindowEntry;
+    const { value, end, closed, isStreamTime } = entry as WindowEntry;
+    if (isStreamTime === true) {
+      const out = Buffer.allocUnsafe(HEADER_BYTES + 8);
+      out[0] = STREAM_TIME;
+      out.writeDoubleBE(end, 1);
+      out.writeDoubleBE(value as number, HEADER_BYTES);
+      return out;
+    }
     const bytes = this.#values.encode(value);
     const out = Buffer.allocUnsafe(HEADER_BYTES + bytes.length);
-    out[0] = closed ? 1 : 0;
+    out[0] = closed ? CLOSED : 0;
     out.writeDoubleBE(end, 1);
     bytes.copy(out, HEADER_BYTES);
     return out;
@@ -74,6 +92,13 @@ export class WindowEntryCodec {
 
   decode(bytes: Buffer): WindowEntry {
     if (bytes.length < HEADER_BYTES) throw new CatenaeError(ErrorCode.Decode, `a window of "${this.topic}" has ${bytes.length} bytes, fewer than its header`);
-    return { closed: (bytes[0]! & 1) === 1, end: bytes.readDoubleBE(1), value: this.#values.decode(bytes.subarray(HEADER_BYTES)) };
+    if ((bytes[0]! & STREAM_TIME) !== 0) return streamTimeEntry(bytes.readDoubleBE(HEADER_BYTES));
+    return { closed: (bytes[0]! & CLOSED) === CLOSED, end: bytes.readDoubleBE(1), value: this.#values.decode(bytes.subarray(HEADER_BYTES)) };
+  }
+
+  /** @throws CatenaeError `CATENAE_ENCODE` when the entry's value cannot be encoded. */
+  validate(entry: unknown): void {
+    const { value, isStreamTime } = entry as WindowEntry;
+    if (isStreamTime !== true) this.#values.validate(value);
   }
 }

@@ -4,7 +4,7 @@ import type { TableKey } from './keyed-table.js';
 import type { Shard } from './shard.js';
 import type { ShardedTable } from './sharded-table.js';
 import { checkTableKey } from './table-key.js';
-import { checkEventTime, parseWindowKey, STREAM_TIME_KEY, windowKeyOf, type TimeWindow, type WindowEntry } from './window-entry.js';
+import { checkEventTime, parseWindowKey, STREAM_TIME_KEY, streamTimeEntry, windowKeyOf, type TimeWindow, type WindowEntry } from './window-entry.js';
 import { insertSorted, removeSorted, ShardWindows } from './shard-windows.js';
 import type { WindowedTable } from './windowed-table-api.js';
 import type { WindowSpec } from './window-spec.js';
@@ -235,7 +235,7 @@ export class WindowedShardedTable implements WindowedTable<TableKey, unknown> {
 
   #moveStreamTime(shard: Shard, windows: ShardWindows, t: number): void {
     windows.streamTime = t;
-    this.raw.write(shard, STREAM_TIME_KEY, { value: t, end: 0, closed: false });
+    this.raw.write(shard, STREAM_TIME_KEY, streamTimeEntry(t));
     const heap = windows.heap;
     while (heap.peekTime() <= t) {
       const windowKey = heap.pop()!;

@@ -259,4 +259,28 @@ describe('windowed tables', () => {
     const wrong = defineLink({ name: 'Wrong', inputs: ['x'], tables: { t: {} }, transform() {}, windowClosed: { t: () => undefined } });
     await assert.rejects(startLink(wrong, { transport, logLevel: 'silent' }), { code: ErrorCode.BadLink, message: /@WindowClosed\('t'\) .* names no windowed table/ });
   });
+
+  it('a windowed table with an Avro record schema keeps its windows and its stream time (a time no record schema fits)', async () => {
+    const schema = { type: 'record', name: 'Visits', fields: [{ name: 'count', type: 'int' }] };
+    const link = defineLink({
+      name: 'AvroWindows',
+      inputs: ['visits'],
+      output: 'visit_minutes',
+      tables: { perMinute: { window: { size: '1m' }, codec: 'avro', schema } },
+      transform(electron, ctx) {
+        const table = ctx.tables.perMinute as WindowedTable<string, { count: number }>;
+        table.update(electron.key!, (v) => ({ count: (v?.count ?? 0) + 1 }));
+      },
+      windowClosed: { perMinute: (key: string, window: TimeWindow, v: { count: number }) => new Electron({ key, value: `${(window.start - T0) / MINUTE}=${v.count}` }) },
+    });
+    const driver = await TestDriver.start([link], { broker: new EmbeddedBroker({ defaultPartitions: 1 }) });
+    try {
+      for (const e of [at('a', 0, 1), at('a', 0, 30), at('a', 1, 5)]) await driver.send('visits', e);
+      await driver.drain();
+      assert.deepEqual(driver.read('visit_minutes').map((e) => e.value), ['0=2']);
+      assert.deepEqual(driver.windows<string, { count: number }>('AvroWindows', 'perMinute').map(([key, window, v]) => `${key}@${(window.start - T0) / MINUTE}=${v.count}`), ['a@0=2', 'a@1=1']);
+    } finally {
+      await driver.close();
+    }
+  });
 });

@@ -6,6 +6,8 @@ import { partitionForKey } from '../../partition/murmur2.js';
 import { partitionBytesOf } from '../../state/table-key.js';
 import type { TableKey } from '../../state/keyed-table.js';
 import { publishRpcCall } from './publish-rpc-call.js';
+import { currentTraceparent } from '../../tracing/link-tracing.js';
+import { tracingState } from '../../tracing/tracing-state.js';
 
 /**
  * Who an RPC goes to: a link by name (`'Mapper'`, or `{ link: 'Mapper' }`), one instance by uid
@@ -28,8 +30,11 @@ export type RpcProxy<T> = {
 
 /** How the client reaches the broker. */
 export interface RpcIo {
-  /** Sends an RPC message (keyed, to a partition, when `route` is given); resolves once acknowledged. */
-  send(topic: string, message: RpcRequest, route?: { key: Buffer; partition: number }): Promise<void>;
+  /**
+   * Sends an RPC message (keyed, to a partition, when `route` is given; with the caller's span as
+   * `traceparent` header when tracing); resolves once acknowledged.
+   */
+  send(topic: string, message: RpcRequest, route?: { key: Buffer; partition: number }, traceparent?: string): Promise<void>;
   /** The partition count of a topic, undefined while it does not exist. */
   partitionCount(topic: string): Promise<number | undefined>;
 }
@@ -68,8 +73,9 @@ export class RpcClient {
   /** Runs `method` on every instance `to` names, without waiting for results. Resolves once sent. */
   notify(to: RpcTarget, method: string, args?: unknown): Promise<void> {
     const message: RpcRequest = { kind: 'request', method, args, from: this.#self };
-    if (isKeyed(to)) return this.#sendKeyed(to, message, Date.now() + 10_000);
-    return this.#io.send(notifyTopic(to), message);
+    const traceparent = tracingState.isOn ? currentTraceparent() : undefined;
+    if (isKeyed(to)) return this.#sendKeyed(to, message, Date.now() + 10_000, traceparent);
+    return this.#io.send(notifyTopic(to), message, undefined, traceparent);
   }
 
   /**
@@ -91,7 +97,8 @@ export class RpcClient {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer, method, startedAt });
     });
     const request: RpcRequest = { kind: 'request', method, args, from: this.#self, id, replyTo: instanceTopic(this.#self.uid), deadline: Date.now() + timeoutMs };
-    const sent = isKeyed(to) ? this.#sendKeyed(to, request, Date.now() + timeoutMs) : this.#io.send(topic, request);
+    const traceparent = tracingState.isOn ? currentTraceparent() : undefined;
+    const sent = isKeyed(to) ? this.#sendKeyed(to, request, Date.now() + timeoutMs, traceparent) : this.#io.send(topic, request, undefined, traceparent);
     sent.catch((err: Error) => this.#settle(id, undefined, err));
     return reply;
   }
@@ -108,7 +115,7 @@ export class RpcClient {
    * (murmur2 over the partition count, as for a keyed electron). The link creates that topic at
    * start: until it exists, this waits (up to `deadline`) rather than creating it wrongly sized.
    */
-  async #sendKeyed(to: { link: string; key: TableKey }, message: RpcRequest, deadline: number): Promise<void> {
+  async #sendKeyed(to: { link: string; key: TableKey }, message: RpcRequest, deadline: number, traceparent: string | undefined): Promise<void> {
     if (typeof to.key !== 'string' && !(typeof to.key === 'number' && Number.isFinite(to.key))) {
       throw new CatenaeError(ErrorCode.BadFlag, `an RPC by key needs a string or finite number key, got ${typeof to.key}`);
     }
@@ -122,7 +129,7 @@ export class RpcClient {
       } else await new Promise((resolve) => setTimeout(resolve, KEYED_TOPIC_RETRY_MS));
     }
     const key = partitionBytesOf(to.key);
-    await this.#io.send(topic, message, { key, partition: partitionForKey(key, partitions) });
+    await this.#io.send(topic, message, { key, partition: partitionForKey(key, partitions) }, traceparent);
   }
 
   /** Hands a reply to the call waiting for it; replies nobody waits for (late, after a timeout) are dropped. */

@@ -10,6 +10,9 @@ import { withDeadline } from '../with-deadline.js';
 import { publishRpcCall } from './publish-rpc-call.js';
 import { RpcClient } from './rpc-client.js';
 import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcRequest } from './rpc-envelope.js';
+import { LinkTracing } from '../../tracing/link-tracing.js';
+import { TRACEPARENT_HEADER } from '../../tracing/traceparent.js';
+import { refreshTracing, tracingState } from '../../tracing/tracing-state.js';
 import { BROADCAST_TOPIC, fanoutGroup, inboxGroup, instanceTopic, linkCallGroup, linkCallTopic, linkTopic } from './rpc-topics.js';
 
 const FETCH_MAX = 100;
@@ -50,6 +53,7 @@ export class RpcEndpoint {
   readonly #inbox: Transport;
   readonly #fanout: Transport | undefined;
   readonly #calls: Transport | undefined;
+  readonly #tracing: LinkTracing;
   #isRunning = false;
   readonly #loops: Promise<void>[] = [];
 
@@ -68,8 +72,9 @@ export class RpcEndpoint {
     this.#inbox = factory.create({ clientId, groupId: inboxGroup(uid), config: earliest });
     this.#fanout = serves ? factory.create({ clientId: `${clientId}-fanout`, groupId: fanoutGroup(uid), config: latest }) : undefined;
     this.#calls = serves ? factory.create({ clientId: `${clientId}-calls`, groupId: linkCallGroup(link), config: earliest }) : undefined;
+    this.#tracing = new LinkTracing({ linkName: link, uid, consumerGroup: undefined });
     this.client = new RpcClient(host.self, {
-      send: (topic, message, route) => this.start().then(() => this.#send(topic, message, route)),
+      send: (topic, message, route, traceparent) => this.start().then(() => this.#send(topic, message, route, traceparent)),
       partitionCount: (topic) => this.start().then(() => this.#inbox.partitionCount(topic)),
     });
   }
@@ -132,6 +137,7 @@ export class RpcEndpoint {
         }),
       );
       if (records.length === 0) continue;
+      refreshTracing();
       for (const record of records) void this.#handle(record);
       const last = new Map<string, { topic: string; partition: number; offset: number }>();
       for (const r of records) last.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
@@ -141,14 +147,14 @@ export class RpcEndpoint {
 
   async #handle(record: RawRecord): Promise<void> {
     const source = { topic: record.topic, partition: record.partition, offset: record.offset };
-    let value: unknown;
+    let electron;
     try {
-      value = this.#codec.decode(record).value;
+      electron = this.#codec.decode(record);
     } catch (err) {
       this.#logger.warn(`ignored a malformed RPC message on ${record.topic}[${record.partition}]@${record.offset}: ${errorMessage(err)}`, { ...source, ...errorFields(err) });
       return;
     }
-    await this.#serve(value, source, true);
+    await this.#serve(electron.value, source, true, electron.headers?.[TRACEPARENT_HEADER]);
   }
 
   /**
@@ -159,7 +165,7 @@ export class RpcEndpoint {
     return this.#serve(value, source, false);
   }
 
-  async #serve(value: unknown, source: RpcSource, isExclusive: boolean): Promise<void> {
+  async #serve(value: unknown, source: RpcSource, isExclusive: boolean, traceparent?: string | Buffer): Promise<void> {
     const { topic } = source;
     const where = `${source.topic}[${source.partition}]@${source.offset}`;
     let request: RpcRequest;
@@ -193,7 +199,9 @@ export class RpcEndpoint {
       }
       const fn = (this.#host.instance as Record<string, Function>)[method]!;
       const call = async () => fn.call(this.#host.instance, request.args, this.#host.contextFor(from));
-      const result = await (isExclusive ? this.#host.runExclusive(call) : call());
+      // Traced: the method runs in a span of its own, child of the caller's.
+      const run = tracingState.isOn ? () => this.#tracing.serve(method, from, traceparent, call) : call;
+      const result = await (isExclusive ? this.#host.runExclusive(run) : run());
       publishRpcCall(this.#host.self.link, method, 'served', 'ok', startedAt);
       if (id !== undefined) await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: true, result });
     } catch (err) {
@@ -216,8 +224,8 @@ export class RpcEndpoint {
     await this.#send(replyTo, { kind: 'reply', id, from: this.#host.self, ok: false, error }).catch(() => undefined);
   }
 
-  #send(topic: string, message: RpcMessage, route?: { key: Buffer; partition: number }): Promise<void> {
-    const record = this.#codec.encode(message, route?.key ?? null, topic, undefined, undefined);
+  #send(topic: string, message: RpcMessage, route?: { key: Buffer; partition: number }, traceparent?: string): Promise<void> {
+    const record = this.#codec.encode(message, route?.key ?? null, topic, traceparent === undefined ? undefined : { [TRACEPARENT_HEADER]: traceparent }, undefined);
     if (route !== undefined) record.partition = route.partition;
     return new Promise((resolve, reject) => this.#inbox.produce([record], (err) => (err ? reject(err) : resolve())));
   }
