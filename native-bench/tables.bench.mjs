@@ -12,6 +12,8 @@
 //    tail is replayed), then a fresh instance with an empty state directory (the whole changelog),
 //    then a restart with the state directory after a clean stop.
 // Usage: node native-bench/tables.bench.mjs [count=1000000] [keys=10000] [runs=3] [restoreKeys=1000000]
+// (BENCH_SYSTEMS=catenae,ks-default,ks-nocache, BENCH_MODES=at-least-once,exactly-once and
+// BENCH_CATENAE_FLAGS='--kafka-config linger.ms=5' narrow or vary a run.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +34,9 @@ export const COUNT_MODES = ['at-least-once', 'exactly-once'];
 const KS_GUARANTEE = { 'at-least-once': 'at_least_once', 'exactly-once': 'exactly_once_v2' };
 // A killed member keeps its partitions until its session times out: 6 s is the broker's minimum.
 const SESSION_TIMEOUT = ['--kafka-config', 'session.timeout.ms=6000'];
+
+/** BENCH_CATENAE_FLAGS: more `catenae run` flags for the Catenae counts (space-separated), to try settings. */
+const catenaeFlags = () => process.env.BENCH_CATENAE_FLAGS?.split(' ').filter(Boolean) ?? [];
 
 const tag = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
 
@@ -56,7 +61,7 @@ export async function countOnce({ system, mode, brokers, brokerPid, classpath, i
   try {
     const start = () =>
       system === 'catenae'
-        ? startCatenaeCount({ brokers, input, output, group: id, stateDir: dir, eos, count: spec.count, link })
+        ? startCatenaeCount({ brokers, input, output, group: id, stateDir: dir, eos, count: spec.count, link, flags: catenaeFlags() })
         : startKafkaStreams(classpath, { mode: ksMode, brokers, input, output, appId: id, stateDir: dir, guarantee: KS_GUARANTEE[mode], cache: system === 'ks-nocache' ? 'off' : 'default', expect: spec.count });
     const figures = await measureCountRun({ start, brokers, brokerPid, output, partitions: PARTITIONS, spec });
     figures.changelogRecords = await countRecords(brokers, changelog, PARTITIONS);
@@ -176,7 +181,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.KAFKA_PORT ?? 9092);
   const brokers = `127.0.0.1:${port}`;
   const log = (line) => process.stderr.write(`[tables] ${line}\n`);
-  const counts = await runTableCounts({ brokers, brokerPid: brokerPid(port), count, keys, runs, log });
+  // BENCH_SYSTEMS / BENCH_MODES (comma-separated) run a subset, to iterate on one row.
+  const subset = (name, all) => process.env[name]?.split(',').filter((x) => all.includes(x)) ?? all;
+  const [systems, modes] = [subset('BENCH_SYSTEMS', COUNT_SYSTEMS), subset('BENCH_MODES', COUNT_MODES)];
+  const counts = await runTableCounts({ brokers, brokerPid: brokerPid(port), count, keys, runs, systems, modes, log });
   // Printed before the restores start: a restore that fails leaves the counts measured.
   console.log(JSON.stringify({ counts }, null, 2));
   if (restoreKeys > 0) console.log(JSON.stringify({ restores: await runRestores({ brokers, keys: restoreKeys, log }) }, null, 2));
