@@ -21,10 +21,10 @@ describe('producerConfig', () => {
     assert.equal(user['sticky.partitioning.linger.ms'], '10', 'a user may choose sticky batches again');
   });
 
-  it('reports failed records only, except to a transactional producer, which reports each', () => {
+  it('reports failed records only, a transactional producer too (its commit flushes every record)', () => {
     assert.equal(producerConfig(base).global['delivery.report.only.error'], true);
     const transactional = producerConfig({ ...base, transactional: true }).global;
-    assert.equal(transactional['delivery.report.only.error'], undefined);
+    assert.equal(transactional['delivery.report.only.error'], true);
     assert.equal(transactional['dr_cb'], true);
   });
 

@@ -65,12 +65,12 @@ export function producerConfig(input: ClientConfigInput): ClientConfig {
     defaults['enable.idempotence'] = true;
     defaults['acks'] = 'all';
   }
+  // librdkafka reports failed records only: FlushProducer acknowledges batches by rounds of
+  // flushes, and a transaction's commit flushes its records (HandoverProducer).
+  const fixed: RdkafkaConfig = { dr_cb: true, 'delivery.report.only.error': true };
   // Stable for a link instance (its uid), so a restarted instance fences its predecessor and
   // aborts the transaction that one left open.
-  // Outside a transaction librdkafka reports failed records only: FlushProducer acknowledges
-  // batches by rounds of flushes, not by a report per record.
-  const fixed: RdkafkaConfig =
-    input.transactional === true ? { dr_cb: true, 'transactional.id': `catenae-${input.clientId}` } : { dr_cb: true, 'delivery.report.only.error': true };
+  if (input.transactional === true) fixed['transactional.id'] = `catenae-${input.clientId}`;
   return split(defaults, input.config, fixed);
 }
 

@@ -46,16 +46,14 @@ function rdkafkaError(code: number, flags: { isTxnRequiresAbort?: boolean; isRet
 const OFFSETS: PartitionOffset[] = [{ topic: 'in', partition: 0, offset: 42 }];
 const record = (value: string): OutgoingRecord => ({ topic: 'out', partition: undefined, key: null, value: Buffer.from(value), headers: undefined, timestamp: undefined });
 
-// A record that waited longer than the transaction timeout, as the transport reports it.
-const timedOut = new CatenaeError(ErrorCode.Delivery, 'a record for topic "out" was not delivered: Local: Message timed out', {
-  cause: Object.assign(new Error('Local: Message timed out'), { code: Kafka.CODES.ERRORS.ERR__MSG_TIMED_OUT }),
-});
+// A record that waited longer than `message.timeout.ms`, as the transport reports it.
+const timedOut = new CatenaeError(ErrorCode.Delivery, 'a record for topic "out" was not delivered: Local: Message timed out');
 
-function setup(committed = 0): { transactions: KafkaTransactions; producers: FakeProducer[]; log: string[]; produced: string[]; host: { revokes: number; timeOutNext: number } } {
+function setup(committed = 0): { transactions: KafkaTransactions; producers: FakeProducer[]; log: string[]; produced: string[]; host: { revokes: number; failedDelivery: Error | undefined } } {
   const log: string[] = [];
   const producers = [new FakeProducer(1, log)];
   const produced: string[] = [];
-  const state = { revokes: 0, timeOutNext: 0 };
+  const state: { revokes: number; failedDelivery: Error | undefined } = { revokes: 0, failedDelivery: undefined };
   const consumer = {
     committed: (partitions: { topic: string; partition: number }[], _ms: number, done: (err: unknown, result: Kafka.TopicPartitionOffset[]) => void) =>
       setImmediate(done, null, partitions.map((p) => ({ ...p, offset: committed }))),
@@ -68,11 +66,16 @@ function setup(committed = 0): { transactions: KafkaTransactions; producers: Fak
     revokes: () => state.revokes,
     produceInside: (records, onAcked) => {
       for (const r of records) produced.push(`${producers.length}:${String(r.value)}`);
-      setImmediate(onAcked, state.timeOutNext > 0 && state.timeOutNext-- > 0 ? timedOut : null);
+      setImmediate(onAcked, null);
     },
     produceOutside: (records, onAcked) => {
       for (const r of records) produced.push(`outside:${String(r.value)}`);
       setImmediate(onAcked, null);
+    },
+    takeDeliveryFailure: () => {
+      const failure = state.failedDelivery;
+      state.failedDelivery = undefined;
+      return failure;
     },
     replaceProducer: async () => {
       producers.push(new FakeProducer(producers.length + 1, log));
@@ -137,25 +140,23 @@ describe('KafkaTransactions: a commit that fails where the transaction was sound
   });
 });
 
-describe('KafkaTransactions: outputs that time out (no leader for 60 s) are produced again in a new transaction', () => {
-  it('the transaction is aborted and begun again with every output, which are then acknowledged', async () => {
-    const { transactions, log, produced, host } = setup();
-    transactions.begin();
-    await new Promise<void>((resolve) => transactions.route([record('a')], () => resolve()));
-    host.timeOutNext = 1;
-    const second = new Promise<Error | null>((resolve) => transactions.route([record('b')], resolve));
-    assert.equal(await second, null, 'acknowledged once in the new transaction');
+describe('KafkaTransactions: a record not delivered (no leader for message.timeout.ms) fails the commit, which is redone', () => {
+  it('the commit refused for the failed delivery is aborted, the records produced again and committed', async () => {
+    const { transactions, producers, log, produced, host } = setup();
+    await transactionOf(transactions, ['a', 'b']);
+    host.failedDelivery = timedOut;
+    producers[0]!.answers.commit = [rdkafkaError(Kafka.CODES.ERRORS.ERR__MSG_TIMED_OUT, { isTxnRequiresAbort: true })];
     await transactions.commit(OFFSETS, 5000);
-    assert.deepEqual(log, ['1:begin', '1:abort', '1:begin', '1:offsets', '1:commit']);
+    assert.deepEqual(log, ['1:begin', '1:offsets', '1:commit', '1:abort', '1:begin', '1:offsets', '1:commit']);
     assert.deepEqual(produced, ['1:a', '1:b', '1:a', '1:b'], 'the whole transaction again, in order');
   });
 
-  it('outputs that keep timing out fail as before: the link stops (exit 25)', async () => {
-    const { transactions, host } = setup();
-    transactions.begin();
-    host.timeOutNext = 10;
-    const acked = await new Promise<Error | null>((resolve) => transactions.route([record('a')], resolve));
-    assert.equal((acked as CatenaeError | null)?.code, ErrorCode.Delivery);
+  it('a commit that cannot be redone names the record that was not delivered', async () => {
+    const { transactions, producers, host } = setup();
+    await transactionOf(transactions, ['a']);
+    host.failedDelivery = timedOut;
+    producers[0]!.answers.commit = [rdkafkaError(Kafka.CODES.ERRORS.ERR__FENCED, { isFatal: true })];
+    await assert.rejects(transactions.commit(OFFSETS, 5000), (err: CatenaeError) => err.code === ErrorCode.Broker && err.message.includes('Message timed out'));
   });
 });
 

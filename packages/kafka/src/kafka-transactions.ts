@@ -3,7 +3,6 @@ import type Kafka from 'node-rdkafka';
 import { publishClientLog } from './diagnostics.js';
 import { reasonOf } from './kafka-errors.js';
 import { classifyTransactionError, StuckCallError, type TransactionFailure } from './transaction-failure.js';
-import { TransactionOutputs } from './transaction-outputs.js';
 
 type Acked = (err: Error | null) => void;
 type State = 'idle' | 'beginning' | 'open' | 'ending';
@@ -33,6 +32,11 @@ export interface TransactionHost {
   produceInside(records: OutgoingRecord[], onAcked: Acked): void;
   /** Produces on the idempotent producer of records sent while no transaction is open. */
   produceOutside(records: OutgoingRecord[], onAcked: Acked): void;
+  /**
+   * The first record of the transactional producer whose delivery failed since the last call:
+   * records are acknowledged once librdkafka holds them, so a failed delivery shows at the commit.
+   */
+  takeDeliveryFailure(): Error | undefined;
   /**
    * Connects a new transactional producer with the same `transactional.id` in place of the current
    * one, which a call of librdkafka's never returned from: that one is left alone (destroying a
@@ -64,8 +68,9 @@ export interface TransactionHost {
  * with the same `transactional.id` when the old one stopped answering), its records are produced
  * again in a new one with the same offsets, and that one is committed. A transaction is never
  * redone once a revoke handed its partitions back, nor after errors of the group membership.
- * Outputs that time out before the commit (no leader for 60 s) begin the transaction again the
- * same way (see TransactionOutputs).
+ * Records are acknowledged once librdkafka holds them (see HandoverProducer): one that is not
+ * delivered (its partition without a leader for `message.timeout.ms`) fails the commit, which
+ * is then redone the same way.
  *
  * A link without inputs has no offsets to commit with its outputs: its producer is idempotent
  * (acks=all) but not transactional, and `init` resolves at once.
@@ -77,7 +82,7 @@ export class KafkaTransactions implements TransportTransactions {
   #parked: { records: OutgoingRecord[]; onAcked: Acked }[] = [];
   #beginError: Error | undefined;
   /** What the open transaction produced, to produce again should it have to be redone. */
-  readonly #outputs: TransactionOutputs;
+  #produced: OutgoingRecord[][] = [];
   #revokesAtBegin = 0;
   #replacedProducers = 0;
   readonly #stepTimeoutMs: number;
@@ -86,10 +91,6 @@ export class KafkaTransactions implements TransportTransactions {
   /** @param timing shorter bounds for tests (defaults: 15000 ms a step, stuck 5000 ms after that). */
   constructor(host: TransactionHost, timing: { stepTimeoutMs?: number; stuckGraceMs?: number } = {}) {
     this.#host = host;
-    this.#outputs = new TransactionOutputs(
-      (records, onAcked) => host.produceInside(records, onAcked),
-      (resend) => this.#restart(resend),
-    );
     this.#stepTimeoutMs = timing.stepTimeoutMs ?? STEP_TIMEOUT_MS;
     this.#stuckGraceMs = timing.stuckGraceMs ?? STUCK_GRACE_MS;
   }
@@ -105,7 +106,8 @@ export class KafkaTransactions implements TransportTransactions {
     if (!this.#host.isTransactional) return;
     this.#state = 'beginning';
     this.#beginError = undefined;
-    this.#outputs.reset();
+    this.#produced = [];
+    this.#host.takeDeliveryFailure();
     this.#revokesAtBegin = this.#host.revokes();
     this.#begun = this.#call('begin a transaction', undefined, (done) => this.#host.producer().beginTransaction(done)).then(
       () => {
@@ -129,7 +131,10 @@ export class KafkaTransactions implements TransportTransactions {
    */
   route(records: OutgoingRecord[], onAcked: Acked): void {
     if (!this.#host.isTransactional) return this.#host.produceInside(records, onAcked);
-    if (this.#state === 'open') return this.#outputs.produce(records, onAcked);
+    if (this.#state === 'open') {
+      this.#produced.push(records);
+      return this.#host.produceInside(records, onAcked);
+    }
     if (this.#state === 'beginning') {
       this.#parked.push({ records, onAcked });
       return;
@@ -147,7 +152,7 @@ export class KafkaTransactions implements TransportTransactions {
       const failure = await this.#sendAndCommit(offsets, deadline);
       if (failure === undefined || (await this.#redo(failure, offsets, deadline)) === 'committed') break;
     }
-    this.#outputs.reset();
+    this.#produced = [];
     this.#state = 'idle';
   }
 
@@ -156,7 +161,7 @@ export class KafkaTransactions implements TransportTransactions {
     if (!this.#host.isTransactional) return;
     await this.#begun.catch(() => undefined);
     this.#state = 'ending';
-    this.#outputs.reset();
+    this.#produced = [];
     try {
       await this.#call('abort the transaction', timeoutMs, (done) => this.#host.producer().abortTransaction(timeoutMs, done));
     } finally {
@@ -179,7 +184,7 @@ export class KafkaTransactions implements TransportTransactions {
       await this.#retrying('commit the transaction', deadline, (ms, done) => this.#host.producer().commitTransaction(ms, done));
       return undefined;
     } catch (err) {
-      return classifyTransactionError(err, step);
+      return classifyTransactionError(this.#withDeliveryFailure(err), step);
     }
   }
 
@@ -219,7 +224,7 @@ export class KafkaTransactions implements TransportTransactions {
       if (failure.step === 'commit' && (await this.#isCommitted(offsets, deadline))) return 'committed';
     }
     await this.#call('begin a transaction', undefined, (done) => this.#host.producer().beginTransaction(done));
-    await Promise.all(this.#outputs.records.map((records) => new Promise<void>((resolve, reject) => this.#host.produceInside(records, (err) => (err ? reject(err) : resolve())))));
+    await Promise.all(this.#produced.map((records) => new Promise<void>((resolve, reject) => this.#host.produceInside(records, (err) => (err ? reject(err) : resolve())))));
     return 'redone';
   }
 
@@ -235,23 +240,12 @@ export class KafkaTransactions implements TransportTransactions {
     return offsets.every((o) => committed.some((c) => c.topic === o.topic && c.partition === o.partition && c.offset === o.offset));
   }
 
-  // A record of the open transaction timed out (see TransactionOutputs): the transaction is
-  // aborted (librdkafka bumps the epoch) and begun again; what is produced meanwhile waits.
-  async #restart(resend: () => void): Promise<void> {
-    this.#state = 'beginning';
-    this.#log('a record of the transaction timed out: beginning it again with all of its outputs');
-    try {
-      const ms = this.#stepTimeoutMs;
-      await this.#call('abort the transaction', ms, (done) => this.#host.producer().abortTransaction(ms, done));
-      await this.#call('begin a transaction', undefined, (done) => this.#host.producer().beginTransaction(done));
-    } catch (err) {
-      this.#beginError = err as Error;
-      this.#release();
-      throw err;
-    }
-    resend();
-    this.#state = 'open';
-    this.#release();
+  // A commit refused because a record was not delivered says which and why: librdkafka's own
+  // message only says that deliveries failed.
+  #withDeliveryFailure(err: unknown): unknown {
+    const failure = this.#host.takeDeliveryFailure();
+    if (failure === undefined || !(err instanceof CatenaeError)) return err;
+    return new CatenaeError(err.code, `${err.message} (${failure.message})`, { cause: err.cause });
   }
 
   #release(): void {

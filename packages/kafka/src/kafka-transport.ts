@@ -14,8 +14,8 @@ import {
 } from '@catenae/core';
 import Kafka from 'node-rdkafka';
 import { BatchConsumer } from './batch-consumer.js';
-import { BatchProducer } from './batch-producer.js';
 import { FlushProducer } from './flush-producer.js';
+import { HandoverProducer } from './handover-producer.js';
 import { adminConfig, consumerConfig, type ClientConfigInput } from './client-config.js';
 import { connectClient, disconnectQuietly } from './connect-client.js';
 import { publishClientError, publishClientLog } from './diagnostics.js';
@@ -43,7 +43,7 @@ export class KafkaTransport implements Transport {
   readonly #timeouts: KafkaTimeouts;
   readonly #replicationFactor: number | undefined;
   #producer: Kafka.Producer | undefined;
-  #batches: BatchProducer | FlushProducer | undefined;
+  #batches: HandoverProducer | FlushProducer | undefined;
   /** Transactional transports: the idempotent producer of records sent while no transaction is open. */
   #outside: { producer: Kafka.Producer; batches: FlushProducer } | undefined;
   #consumer: BatchConsumer | undefined;
@@ -80,6 +80,7 @@ export class KafkaTransport implements Transport {
         revokes: () => this.#consumer?.revokes ?? 0,
         produceInside: (records, onAcked) => this.#batches!.produce(records, onAcked),
         produceOutside: (records, onAcked) => (this.#outside?.batches ?? this.#batches!).produce(records, onAcked),
+        takeDeliveryFailure: () => (this.#batches instanceof HandoverProducer ? this.#batches.takeFailure() : undefined),
         replaceProducer: (timeoutMs) => this.#replaceProducer(timeoutMs),
         releaseStuckProducers: (partition) => this.#stuck.release(partition),
       });
@@ -250,9 +251,9 @@ export class KafkaTransport implements Transport {
       );
     }
     this.#producer = producer;
-    // Per-record delivery reports only where a transaction needs them; elsewhere rounds of flushes
-    // acknowledge batches at a fraction of the cost (see FlushProducer).
-    this.#batches = this.#input.transactional === true ? new BatchProducer(producer, this.#pollIntervalMs) : new FlushProducer(producer);
+    // A transaction's records are acknowledged once librdkafka holds them: its commit flushes them
+    // (see HandoverProducer). Elsewhere rounds of flushes acknowledge batches (see FlushProducer).
+    this.#batches = this.#input.transactional === true ? new HandoverProducer(producer, this.#pollIntervalMs) : new FlushProducer(producer);
     if (outside !== undefined) this.#outside = { producer: outside, batches: new FlushProducer(outside) };
     this.#consumer = consumer;
   }
@@ -276,7 +277,7 @@ export class KafkaTransport implements Transport {
     // The transaction's own deadline, not the connect timeout: a broker was just lost.
     const producer = await connectNewProducer(this.#input, timeoutMs, (client) => this.#watch(client));
     this.#producer = producer;
-    this.#batches = new BatchProducer(producer, this.#pollIntervalMs);
+    this.#batches = new HandoverProducer(producer, this.#pollIntervalMs);
     this.#stuck.add(old);
   }
 
@@ -286,7 +287,7 @@ export class KafkaTransport implements Transport {
     const { closeTimeoutMs } = this.#timeouts;
     const clientId = this.#input.clientId;
     if (this.#consumer !== undefined) await this.#consumer.close(closeTimeoutMs);
-    const producers: { producer: Kafka.Producer; batches: BatchProducer | FlushProducer }[] = this.#outside === undefined ? [] : [this.#outside];
+    const producers: { producer: Kafka.Producer; batches: HandoverProducer | FlushProducer }[] = this.#outside === undefined ? [] : [this.#outside];
     if (this.#producer !== undefined && this.#batches !== undefined) producers.push({ producer: this.#producer, batches: this.#batches });
     await Promise.all(producers.map(({ producer, batches }) => closeProducer(producer, batches, closeTimeoutMs, closedError('delivery', clientId))));
     try {

@@ -1,9 +1,9 @@
 import { CatenaeError, ErrorCode } from '@catenae/core';
 import Kafka from 'node-rdkafka';
-import type { BatchProducer } from './batch-producer.js';
 import { producerConfig, type ClientConfigInput } from './client-config.js';
 import { connectClient } from './connect-client.js';
 import type { FlushProducer } from './flush-producer.js';
+import type { HandoverProducer } from './handover-producer.js';
 import { reasonOf } from './kafka-errors.js';
 
 /** A node-rdkafka producer with the transport's settings (see `producerConfig`); throws on settings librdkafka refuses. */
@@ -34,7 +34,7 @@ export async function connectNewProducer(input: ClientConfigInput, timeoutMs: nu
 }
 
 /** Waits (bounded) for the producer's deliveries, fails what is left, then disconnects. */
-export async function closeProducer(producer: Kafka.Producer, batches: BatchProducer | FlushProducer, timeoutMs: number, leftover: Error): Promise<void> {
+export async function closeProducer(producer: Kafka.Producer, batches: HandoverProducer | FlushProducer, timeoutMs: number, leftover: Error): Promise<void> {
   await batches.whenIdle(Date.now() + timeoutMs);
   batches.failPending(leftover);
   await new Promise<void>((resolve) => {

@@ -53,10 +53,11 @@ const MAX_UNACKED_RECORDS = 50_000;
 // Frequent enough that a crash replays little; a commit is one cheap request per interval.
 const COMMIT_INTERVAL_MS = 250;
 const REVOKE_DRAIN_MS = 5000;
-// A commit may redo its transaction once (a step that never answered, then a new producer and
-// the records again): room for both. Kafka aborts a transaction open longer than librdkafka's
-// transaction.timeout.ms (60 s), each attempt being a transaction of its own.
-const TRANSACTION_TIMEOUT_MS = 60_000;
+// A commit first waits for the transaction's records to be delivered (a record with no leader
+// fails after librdkafka's message.timeout.ms, capped to transaction.timeout.ms: 60 s), then may
+// redo the transaction once (the records again, maybe on a new producer): room for both. Kafka
+// aborts a transaction open longer than transaction.timeout.ms, each attempt being one of its own.
+const TRANSACTION_TIMEOUT_MS = 120_000;
 // An instance that starts while the transaction coordinator moves (a broker just lost) waits for
 // it as for the cluster, longer than a transaction may stay open.
 const TRANSACTIONS_INIT_TIMEOUT_MS = 120_000;
