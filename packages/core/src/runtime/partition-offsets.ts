@@ -3,7 +3,16 @@ import type { PartitionOffset, RawRecord, TopicPartition } from '../transport/re
 /** The next-to-read offset of every partition in a batch. */
 export function nextOffsets(records: readonly RawRecord[]): PartitionOffset[] {
   const next = new Map<string, PartitionOffset>();
-  for (const { topic, partition, offset } of records) next.set(`${topic}\u0000${partition}`, { topic, partition, offset: offset + 1 });
+  // A fetch brings runs of one partition, in offset order: a map lookup per run, not per record.
+  let last: PartitionOffset | undefined;
+  for (const { topic, partition, offset } of records) {
+    if (last === undefined || last.partition !== partition || last.topic !== topic) {
+      const id = `${topic}\u0000${partition}`;
+      last = next.get(id);
+      if (last === undefined) next.set(id, (last = { topic, partition, offset }));
+    }
+    last.offset = offset + 1;
+  }
   return [...next.values()];
 }
 
