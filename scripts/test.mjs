@@ -38,7 +38,7 @@ if (!unitOnly) {
   startedBroker = !(await kafka.kafkaUp({ port, logger: { info: (line) => process.stderr.write(`${line}\n`) } })).alreadyRunning;
 }
 
-const env = { ...process.env, KAFKA_BOOTSTRAP: `127.0.0.1:${port}`, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' };
+const env = { ...process.env, KAFKA_BOOTSTRAP: `127.0.0.1:${port}`, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '64' };
 const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env, cwd: root });
 const code = await new Promise((resolve) => child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
 if (startedBroker) await kafka.kafkaDown({ port, logger: { info: () => {} } });

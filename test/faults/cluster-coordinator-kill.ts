@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { uniqueTopic } from '../support/catenae-process.js';
-import { assigned, auditAll, ClusterTopology, MODES } from './cluster-topology.js';
+import { assigned, auditAll, ClusterTopology, MODES, type Mode } from './cluster-topology.js';
 import type { FaultProcesses } from './fault-processes.js';
 import { progress } from './figures.js';
 import { offsetsPartitionOf, type LocalCluster } from './local-cluster.js';
 
 const ELECTRONS = 100_000;
 /** Per mode while instances join and leave; it slows to a trickle near the end so the stream outlasts them. */
-const PER_SECOND = 2000;
+const PER_SECOND = 1500;
 const PARTITIONS = 6;
 
 /** `count` relay group names, each with a mode's tag, all coordinated through one `__consumer_offsets` partition. */
@@ -22,15 +22,21 @@ function groupsOnOnePartition(count: number): string[] {
 }
 
 /**
- * One topology per mode at once, the relay groups all coordinated by one node. Once a sixth of
+ * One topology per mode, two modes at a time, the relay groups all coordinated by one node. Once a sixth of
  * every stream went through, two more relays join each group and the coordinator's node is
  * killed (SIGKILL) under the join; it comes back, the stream goes on with three instances each,
  * then the two leave (SIGTERM, drain) while the group's new coordinator is killed too. Records
  * the figures; fails naming every broken promise.
  */
 export async function coordinatorKill(cluster: LocalCluster, processes: FaultProcesses): Promise<void> {
-  const groups = groupsOnOnePartition(MODES.length);
-  const topologies = MODES.map((mode, i) => new ClusterTopology(cluster, processes, mode, PARTITIONS, groups[i]));
+  // Two modes at a time: four groups of three relays and a counter each (16 links) besides three
+  // brokers left a 2-core machine so short of CPU that brokers' collections took 10 s or more.
+  for (const modes of [MODES.slice(0, 2), MODES.slice(2)]) await killWhileScaling(cluster, processes, modes);
+}
+
+async function killWhileScaling(cluster: LocalCluster, processes: FaultProcesses, modes: readonly Mode[]): Promise<void> {
+  const groups = groupsOnOnePartition(modes.length);
+  const topologies = modes.map((mode, i) => new ClusterTopology(cluster, processes, mode, PARTITIONS, groups[i]));
   await Promise.all(topologies.map((t) => t.create()));
   await Promise.all(topologies.map((t) => t.start()));
   let scaling = true;
@@ -57,7 +63,7 @@ export async function coordinatorKill(cluster: LocalCluster, processes: FaultPro
     const leaving = Promise.all(topologies.flatMap((t, i) => joiners[i]!.map((relay) => t.stopRelay(relay))));
     await cluster.kill(atLeave);
     killed.push(`node ${atLeave} at the leave`);
-    assert.deepEqual(await leaving, new Array(2 * MODES.length).fill(0), 'the leaving instances drained and exited 0');
+    assert.deepEqual(await leaving, new Array(2 * modes.length).fill(0), 'the leaving instances drained and exited 0');
   } finally {
     scaling = false;
     await producing.catch(() => undefined);
@@ -69,7 +75,7 @@ export async function coordinatorKill(cluster: LocalCluster, processes: FaultPro
     topologies,
     ELECTRONS,
     'cluster: relay group coordinator killed while scaling 1 -> 3 -> 1',
-    () => `${ELECTRONS} keyed electrons at ${PER_SECOND}/s (four modes at once), ${PARTITIONS} partitions, killed ${killed.join(' and ')}`,
+    () => `${ELECTRONS} keyed electrons at ${PER_SECOND}/s (two modes at once), ${PARTITIONS} partitions, killed ${killed.join(' and ')}`,
   );
   assert.deepEqual(broken, {}, 'every mode kept its promises');
 }

@@ -8,7 +8,7 @@ import type { LocalCluster } from './local-cluster.js';
 
 const ELECTRONS = 100_000;
 /** Per mode: the four modes' streams run at once. */
-const PER_SECOND = 2500;
+const PER_SECOND = 1500;
 const RPC_TIMEOUT_MS = 5000;
 const CALL_EVERY_MS = 100;
 /** Calls are made until this long after the kill. */

@@ -129,15 +129,23 @@ export class ClusterTopology {
     return produceKeyed(this.input, count, KEYS, { perSecond, burst: 500, bootstrap: this.#cluster.bootstrap });
   }
 
-  /** Records the relay wrote so far (high watermarks of `middle`, transaction markers included). */
-  relayed(): Promise<number> {
-    return this.#cluster.written(this.middle, this.#partitions);
+  /**
+   * Records the relay wrote so far (high watermarks of `middle`, transaction markers included).
+   * Reads that fail (a node just back, whose metadata lags: "Unknown partition") are retried.
+   */
+  async relayed(): Promise<number> {
+    let written = 0;
+    await until(async () => {
+      written = await this.#cluster.written(this.middle, this.#partitions);
+      return true;
+    }, `${this.mode}: the relay's output watermarks`, 60_000, 200);
+    return written;
   }
 
   /** Waits until the relay wrote `count` records; reads that fail meanwhile (a leader just lost) count as not yet. */
   async relayedAtLeast(count: number, what: string, timeoutMs = 180_000): Promise<void> {
     // Every 200 ms: four topologies poll at once, on a cluster that shares two cores.
-    await until(async () => (await this.relayed()) >= count, `${this.mode}: ${what}`, timeoutMs, 200);
+    await until(async () => (await this.#cluster.written(this.middle, this.#partitions)) >= count, `${this.mode}: ${what}`, timeoutMs, 200);
   }
 
   /**

@@ -110,8 +110,11 @@ describe('Kafka transactions (exactly-once mode) on a real broker', { timeout: 1
     await transactions.commit([], TIMEOUT_MS);
     const seen = await readFor(output, 10_000, false, (r) => r.length >= 1);
     assert.deepEqual(values(seen), ['marker']);
-    const raw = await readFor(output, 10_000, true, (r) => r.length >= 6);
-    assert.equal(raw.length, 6, 'the aborted records are in the log, for read_uncommitted readers');
+    // Records are acknowledged once librdkafka holds them: an abort may purge some before they
+    // were sent. Those that were sent stay in the log, for read_uncommitted readers only.
+    const raw = values(await readFor(output, 3000, true, (r) => r.length >= 6));
+    assert.equal(raw.at(-1), 'marker');
+    assert.ok(raw.slice(0, -1).every((v) => v.startsWith('aborted-')) && raw.length <= 6, `read_uncommitted: ${raw.join(', ')}`);
     assert.equal(await committedOffset(group, input), undefined, 'the aborted input stays uncommitted');
     await transport.close();
     // The next member of the group reads the aborted input again.

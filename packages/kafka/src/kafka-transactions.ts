@@ -76,6 +76,8 @@ export interface TransactionHost {
  * (acks=all) but not transactional, and `init` resolves at once.
  */
 export class KafkaTransactions implements TransportTransactions {
+  /** See `TransportTransactions.spanMs`: each transaction costs the brokers several requests and a marker per partition. */
+  readonly spanMs = 100;
   readonly #host: TransactionHost;
   #state: State = 'idle';
   #begun: Promise<void> = Promise.resolve();

@@ -95,6 +95,28 @@ export class ConsumeLoop {
     this.#transport.fetch(this.#options.maxBatch, this.#options.fetchWaitMs, this.#onRecords);
   }
 
+  /**
+   * Within `aroundBatch` (whose fetch is still outstanding for the loop): fetches once more, up to
+   * `maxBatch` records waiting up to `waitMs` for a first one, and hands what came to the
+   * scheduler as any batch. Resolves with those records: none when nothing came, the fetch failed
+   * (the loop's next fetch reports it) or the loop is stopping.
+   */
+  fetchMore(maxBatch: number, waitMs: number): Promise<RawRecord[]> {
+    if (!this.#isRunning) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      this.#transport.fetch(maxBatch, waitMs, (err, records) => {
+        if (err !== null) return resolve([]);
+        const now = Date.now();
+        this.#selector.afterFetch(records, now);
+        if (records.length > 0) {
+          this.#lastRecordAt = now;
+          this.#handle(records);
+        }
+        resolve(records);
+      });
+    });
+  }
+
   /** Stops fetching; resolves once no fetch is outstanding. */
   stop(): Promise<void> {
     this.#isRunning = false;

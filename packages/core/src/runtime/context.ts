@@ -10,9 +10,13 @@ import type { RpcCaller } from './rpc/rpc-envelope.js';
 
 /** Options of {@link Context.send}. */
 export interface SendOptions {
-  /** Runs once the broker acknowledged this output (`err` null) or failed to. */
+  /**
+   * Runs once the broker acknowledged this output (`err` null) or failed to. Inside an
+   * exactly-once transaction it runs once the output is in the transaction: the transaction's
+   * commit, which waits for every acknowledgement, is what makes it visible.
+   */
   onDelivered?: (err: Error | null) => void;
-  /** Return a promise that settles on the broker's acknowledgement of this output. */
+  /** Return a promise that settles on the broker's acknowledgement of this output (see `onDelivered`). */
   sync?: boolean;
 }
 

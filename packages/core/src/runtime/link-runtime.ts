@@ -98,6 +98,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   readonly #tablePartitions: TablePartitions | undefined;
   /** The synchronous and exactly-once modes: the batch being handled (a revoke waits for it). */
   #batchInFlight: Promise<void> | undefined;
+  /** Revokes running now: an exactly-once transaction stops fetching more (see #extendTransaction). */
+  #revokesInProgress = 0;
   /** A link with tables and `@Rpc()` methods reads calls by key with its input, and their handler. */
   #keyed: { topic: string; handler: Handler } | undefined;
   #ticks = 0;
@@ -371,8 +373,8 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   }
 
   /**
-   * The exactly-once mode's unit of work: one fetched batch handled inside a transaction whose
-   * commit carries the batch's offsets. A failed transaction is aborted and stops the link: its
+   * The exactly-once mode's unit of work: one fetched batch (and those fetched within the
+   * transport's `spanMs` after it) handled inside a transaction whose commit carries their offsets. A failed transaction is aborted and stops the link: its
    * input is read again from the last committed transaction on restart.
    */
   async #transaction(records: RawRecord[], handle: () => void): Promise<void> {
@@ -381,12 +383,33 @@ export class LinkRuntime implements LinkControl, LinkHandle {
       transactions.begin();
       handle();
       await this.#whenHandled();
+      const spanMs = transactions.spanMs ?? 0;
+      const all = records.length > 0 && spanMs > 0 ? await this.#extendTransaction(records, spanMs) : records;
       if (this.#hasFailed) throw new Error('the link failed during the transaction');
-      await transactions.commit(nextOffsets(records), TRANSACTION_TIMEOUT_MS);
+      await transactions.commit(nextOffsets(all), TRANSACTION_TIMEOUT_MS);
       this.#tables?.committed();
     } catch (err) {
       await transactions.abort(TRANSACTION_TIMEOUT_MS).catch(() => undefined);
       void this.#fail(new CatenaeError(ErrorCode.Broker, `transaction aborted: ${errorMessage(err)}`, { cause: err }));
+    }
+  }
+
+  /**
+   * Fetches and handles more electrons inside the open transaction until it spans the transport's
+   * `spanMs` or MAX_SERIAL_BATCH electrons, nothing more comes, or a revoke, a failure or a stop
+   * is under way; resolves with every record of the transaction, handled. On Kafka a transaction
+   * per fetch of a few electrons cost the brokers four requests and a marker per partition each.
+   */
+  async #extendTransaction(first: RawRecord[], spanMs: number): Promise<RawRecord[]> {
+    const endsAt = Date.now() + spanMs;
+    let all = first;
+    for (;;) {
+      const left = endsAt - Date.now();
+      if (left <= 0 || all.length >= MAX_SERIAL_BATCH || this.#hasFailed || this.#stopping !== undefined || this.#revokesInProgress > 0) return all;
+      const more = await this.#consumeLoop.fetchMore(MAX_SERIAL_BATCH - all.length, left);
+      if (more.length === 0) return all;
+      all = all.concat(more);
+      await this.#whenHandled();
     }
   }
 
@@ -526,6 +549,15 @@ export class LinkRuntime implements LinkControl, LinkHandle {
    * are acknowledged and committed, then their shards are handed back.
    */
   async #revoked(partitions: TopicPartition[]): Promise<void> {
+    this.#revokesInProgress++;
+    try {
+      await this.#revoke(partitions);
+    } finally {
+      this.#revokesInProgress--;
+    }
+  }
+
+  async #revoke(partitions: TopicPartition[]): Promise<void> {
     this.#logger.debug(`revoking ${describePartitions(partitions)}`);
     if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'revoked', partitions });
     const deadline = Date.now() + REVOKE_DRAIN_MS;

@@ -55,6 +55,12 @@ export interface TransportOptions {
  * or not at all.
  */
 export interface TransportTransactions {
+  /**
+   * How long the runtime keeps a transaction open to take in more fetches, in milliseconds, when
+   * each costs the broker (Kafka: 100, as Kafka Streams commits under exactly-once). Default 0: a
+   * transaction per fetch.
+   */
+  readonly spanMs?: number;
   /** Registers the transactional producer (fencing older instances of it). Once, after connect. */
   init(timeoutMs: number): Promise<void>;
   begin(): void;
