@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { composeCommand, docker, DOCKER_ENV, mustRun, run, type RunResult } from './docker-cli.js';
 import { ROOT } from './stand-in-images.js';
+import { until as pollUntil } from '../faults/until.js';
 
 /** The prefix of every project name the test makes, so a later run can remove what a dead one left. */
 export const PROJECT_PREFIX = 'catenaetest';
@@ -221,23 +221,7 @@ export async function containerLogs(id: string): Promise<string> {
   return `${result.stdout}${result.stderr}`;
 }
 
-/**
- * Polls `check` every second until it holds; throws naming `what` after `timeoutMs`. A check that
- * throws counts as "not yet" (the broker's tools fail while it starts); its last error is named.
- */
-export async function until(check: () => Promise<boolean>, what: string | (() => string), timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const reason = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${typeof what === 'string' ? what : what()}${reason}`);
-    }
-    await delay(1000);
-  }
+/** Polls `check` every second (each check runs docker commands) until it holds: see faults/until.ts. */
+export function until(check: () => Promise<boolean>, what: string | (() => string), timeoutMs: number): Promise<void> {
+  return pollUntil(check, what, timeoutMs, 1000);
 }

@@ -1,5 +1,6 @@
 import type { OutgoingRecord } from '@catenae/core';
 import type Kafka from 'node-rdkafka';
+import { IdleWaiters } from './idle-waiters.js';
 import { deliveryError, RdkafkaCode, rdkafkaCode } from './kafka-errors.js';
 
 type Acked = (err: Error | null) => void;
@@ -50,7 +51,7 @@ export class FlushProducer {
   #isFlushing = false;
   #roundStartedAt = 0;
   #failure: Error | null = null;
-  #idle: Array<() => void> = [];
+  readonly #idle = new IdleWaiters();
 
   constructor(producer: Kafka.Producer, options: { eagerMax?: number } = {}) {
     this.#producer = producer;
@@ -92,13 +93,7 @@ export class FlushProducer {
    */
   whenIdle(deadline: number): Promise<boolean> {
     if (this.#isIdle()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false);
-      this.#idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return this.#idle.wait(deadline);
   }
 
   /** Fails every batch not yet acknowledged: called once the producer is gone. */
@@ -192,7 +187,7 @@ export class FlushProducer {
   };
 
   #settleIdle(): void {
-    if (this.#idle.length > 0 && this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
+    if (!this.#idle.isEmpty && this.#isIdle()) this.#idle.settle();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { OutgoingRecord } from '@catenae/core';
 import type Kafka from 'node-rdkafka';
+import { IdleWaiters } from './idle-waiters.js';
 import { deliveryError, RdkafkaCode, rdkafkaCode } from './kafka-errors.js';
 
 type Acked = (err: Error | null) => void;
@@ -33,7 +34,7 @@ export class HandoverProducer {
   #waiting: Waiting[] = [];
   #failure: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #idle: Array<() => void> = [];
+  readonly #idle = new IdleWaiters();
   readonly #tick = (): void => this.#poll();
 
   constructor(producer: Kafka.Producer, pollIntervalMs: number) {
@@ -78,20 +79,14 @@ export class HandoverProducer {
   /** Resolves with true once no record is parked, or with false at the deadline (milliseconds since the epoch). */
   whenIdle(deadline: number): Promise<boolean> {
     if (this.#waiting.length === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false);
-      this.#idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return this.#idle.wait(deadline);
   }
 
   /** Fails every parked call: called once the producer is gone. */
   failPending(error: Error): void {
     this.#stopPolling();
     for (const waiting of this.#waiting.splice(0)) waiting.onAcked(error);
-    for (const resolve of this.#idle.splice(0)) resolve();
+    this.#idle.settle();
   }
 
   // Hands records to librdkafka from `from` on; returns the index of the first one the full queue
@@ -130,7 +125,7 @@ export class HandoverProducer {
       if (head.next === head.records.length) head.onAcked(null);
     }
     this.#stopPolling();
-    for (const resolve of this.#idle.splice(0)) resolve();
+    this.#idle.settle();
   }
 
   #stopPolling(): void {
