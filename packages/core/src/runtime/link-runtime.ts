@@ -374,8 +374,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   /**
    * The exactly-once mode's unit of work: one fetched batch (and those fetched within the
-   * transport's `spanMs` after it) handled inside a transaction whose commit carries their offsets. A failed transaction is aborted and stops the link: its
-   * input is read again from the last committed transaction on restart.
+   * transport's `spanMs` after it) handled inside a transaction whose commit carries their
+   * offsets. A failed transaction is aborted and stops the link: its input is read again from the
+   * last committed transaction on restart.
    */
   async #transaction(records: RawRecord[], handle: () => void): Promise<void> {
     const transactions = this.#transport.transactions!;
