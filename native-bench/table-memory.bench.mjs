@@ -5,7 +5,7 @@
 // until every record is counted and every count is out, then reads its peak RSS (VmHWM),
 // process_resident_memory_bytes and catenae_table_entries on --metrics-port. A link that dies on
 // the way (out of memory) is reported as such, with the entries it had and its sampled peak.
-// Usage: node native-bench/table-memory.bench.mjs [keys=10000000]
+// Usage: node native-bench/table-memory.bench.mjs [keys=10000000] [variant,...=lmdb,memory]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -83,5 +83,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const keys = Number(process.argv[2] ?? 10_000_000);
   const port = Number(process.env.KAFKA_PORT ?? 9092);
   const log = (line) => process.stderr.write(`[memory] ${line}\n`);
-  console.log(JSON.stringify(await runTableMemory({ brokers: `127.0.0.1:${port}`, keys, log }), null, 2));
+  const variants = process.argv[3]?.split(',') ?? MEMORY_VARIANTS;
+  console.log(JSON.stringify(await runTableMemory({ brokers: `127.0.0.1:${port}`, keys, variants, log }), null, 2));
 }
