@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '@catenae/core';
@@ -52,6 +52,28 @@ describe('LmdbStateStore', () => {
         await again.close();
       }
       assert.deepEqual(await readdir(join(dir, 'catenae_counter', 'counts')), ['2']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a growing store is mapped once, so its pages are resident once', { skip: process.platform !== 'linux' && 'reads /proc/self/maps' }, async () => {
+    const dir = await tempDir();
+    try {
+      const store = await new LmdbStateStore(dir).open(shard, { logger, lockTimeoutMs: 1000 });
+      try {
+        const value = Buffer.alloc(100, 1);
+        for (let batch = 0; batch < 20; batch++) {
+          await store.write(Array.from({ length: 5000 }, (_, i) => [`key-${batch}-${i}`, value] as [string, Buffer]), batch + 1);
+        }
+        const file = join(dir, 'catenae_counter', 'counts', '2', 'store', 'data.mdb');
+        assert.ok((await stat(file)).size > 8 * 2 ** 20, 'the store grew past a few maps of lmdb\'s default');
+        const maps = (await readFile('/proc/self/maps', 'utf8')).split('\n').filter((line) => line.endsWith(file));
+        assert.equal(maps.length, 1, maps.join('\n'));
+        assert.equal(store.count(), 100_000);
+      } finally {
+        await store.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
