@@ -95,4 +95,5 @@ export type {
   TopicSpec,
 } from './transport/records.js';
 export type { PartitionReader, RebalanceListener, Transport, TransportFactory, TransportOptions, TransportTransactions } from './transport/transport.js';
+export { TRANSACTION_MEMBERSHIP_LOST } from './transport/transport.js';
 export { settleListener } from './transport/settle-listener.js';

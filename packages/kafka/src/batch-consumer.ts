@@ -56,6 +56,8 @@ export class BatchConsumer {
   #epoch = 0;
   #busy = false;
   #isServiceScheduled = false;
+  // Set by expectRevoke: service polls run until a revoke begins or this time passes.
+  #revokeExpectedUntil = 0;
   #waiting: FetchRequest[] = [];
   #subscribed = false;
   #closing = false;
@@ -71,6 +73,7 @@ export class BatchConsumer {
       paused: this.#paused,
       isClosed: () => this.#closed,
       onRevoking: () => {
+        this.#revokeExpectedUntil = 0;
         this.#epoch++;
         this.#keepHeld();
         for (const id of [...this.#skipTargets.keys()]) {
@@ -94,6 +97,16 @@ export class BatchConsumer {
   /** Revokes that handed partitions back so far (a transaction begun before one must not be redone). */
   get revokes(): number {
     return this.#rebalance.revokes;
+  }
+
+  /**
+   * The group no longer counts this member (a transaction's offsets were refused): polls, as the
+   * service poll does, until a revoke begins or `deadline` (epoch ms), since librdkafka delivers
+   * the revoke of its partitions only while the consumer is polled.
+   */
+  expectRevoke(deadline: number): void {
+    this.#revokeExpectedUntil = Math.max(this.#revokeExpectedUntil, deadline);
+    this.#next();
   }
 
   /** See `Transport.subscribe`: an empty list leaves the group's topics. */
@@ -282,7 +295,7 @@ export class BatchConsumer {
   }
 
   #isServiceDue(): boolean {
-    return !this.#closed && (this.#commits.size > 0 || this.#rebalance.isRevoking || this.#closing);
+    return !this.#closed && (this.#commits.size > 0 || this.#rebalance.isRevoking || this.#closing || Date.now() < this.#revokeExpectedUntil);
   }
 
   readonly #servicePoll = (): void => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatenaeError, ErrorCode, type OutgoingRecord, type PartitionOffset } from '@catenae/core';
+import { CatenaeError, ErrorCode, TRANSACTION_MEMBERSHIP_LOST, type OutgoingRecord, type PartitionOffset } from '@catenae/core';
 import Kafka from 'node-rdkafka';
 import { KafkaTransactions, type TransactionHost } from './kafka-transactions.js';
 
@@ -49,11 +49,11 @@ const record = (value: string): OutgoingRecord => ({ topic: 'out', partition: un
 // A record that waited longer than `message.timeout.ms`, as the transport reports it.
 const timedOut = new CatenaeError(ErrorCode.Delivery, 'a record for topic "out" was not delivered: Local: Message timed out');
 
-function setup(committed = 0): { transactions: KafkaTransactions; producers: FakeProducer[]; log: string[]; produced: string[]; host: { revokes: number; failedDelivery: Error | undefined } } {
+function setup(committed = 0): { transactions: KafkaTransactions; producers: FakeProducer[]; log: string[]; produced: string[]; host: { revokes: number; failedDelivery: Error | undefined; revokeExpectedUntil: number } } {
   const log: string[] = [];
   const producers = [new FakeProducer(1, log)];
   const produced: string[] = [];
-  const state: { revokes: number; failedDelivery: Error | undefined } = { revokes: 0, failedDelivery: undefined };
+  const state: { revokes: number; failedDelivery: Error | undefined; revokeExpectedUntil: number } = { revokes: 0, failedDelivery: undefined, revokeExpectedUntil: 0 };
   const consumer = {
     committed: (partitions: { topic: string; partition: number }[], _ms: number, done: (err: unknown, result: Kafka.TopicPartitionOffset[]) => void) =>
       setImmediate(done, null, partitions.map((p) => ({ ...p, offset: committed }))),
@@ -64,6 +64,7 @@ function setup(committed = 0): { transactions: KafkaTransactions; producers: Fak
     producer: () => producers.at(-1) as unknown as Kafka.Producer,
     consumer: () => consumer as unknown as Kafka.KafkaConsumer,
     revokes: () => state.revokes,
+    expectRevoke: (deadline) => (state.revokeExpectedUntil = deadline),
     produceInside: (records, onAcked) => {
       for (const r of records) produced.push(`${producers.length}:${String(r.value)}`);
       setImmediate(onAcked, null);
@@ -167,6 +168,23 @@ describe('KafkaTransactions: a transaction that must not be redone fails the com
     await transactionOf(transactions, ['a']);
     await assert.rejects(transactions.commit(OFFSETS, 5000), { code: ErrorCode.Broker });
     assert.deepEqual(log, ['1:begin', '1:offsets']);
+  });
+
+  it('no longer a member of the group (UNKNOWN_MEMBER_ID): rejected as membership lost, the consumer told to expect the revoke', async () => {
+    const { transactions, producers, host } = setup();
+    producers[0]!.answers.offsets = [rdkafkaError(Kafka.CODES.ERRORS.ERR_UNKNOWN_MEMBER_ID, { isTxnRequiresAbort: true })];
+    await transactionOf(transactions, ['a']);
+    const before = Date.now();
+    await assert.rejects(transactions.commit(OFFSETS, 5000), (err: CatenaeError) => err.code === ErrorCode.Broker && err.details?.['transaction'] === TRANSACTION_MEMBERSHIP_LOST);
+    assert.ok(host.revokeExpectedUntil >= before + 5000, 'polled until the revoke, within the commit timeout');
+  });
+
+  it('a failure that is not about the membership is not marked so', async () => {
+    const { transactions, producers, host } = setup();
+    producers[0]!.answers.offsets = [rdkafkaError(Kafka.CODES.ERRORS.ERR_TOPIC_AUTHORIZATION_FAILED, { isTxnRequiresAbort: true })];
+    await transactionOf(transactions, ['a']);
+    await assert.rejects(transactions.commit(OFFSETS, 5000), (err: CatenaeError) => err.code === ErrorCode.Broker && err.details?.['transaction'] === undefined);
+    assert.equal(host.revokeExpectedUntil, 0);
   });
 
   it('its partitions handed back by a revoke meanwhile: rejected, not redone', async () => {

@@ -1,8 +1,8 @@
-import { CatenaeError, ErrorCode, type OutgoingRecord, type PartitionOffset, type TopicPartition, type TransportTransactions } from '@catenae/core';
+import { CatenaeError, ErrorCode, TRANSACTION_MEMBERSHIP_LOST, type OutgoingRecord, type PartitionOffset, type TopicPartition, type TransportTransactions } from '@catenae/core';
 import type Kafka from 'node-rdkafka';
 import { publishClientLog } from './diagnostics.js';
 import { reasonOf } from './kafka-errors.js';
-import { classifyTransactionError, StuckCallError, type TransactionFailure } from './transaction-failure.js';
+import { classifyTransactionError, isMembershipLost, StuckCallError, type TransactionFailure } from './transaction-failure.js';
 
 type Acked = (err: Error | null) => void;
 type State = 'idle' | 'beginning' | 'open' | 'ending';
@@ -28,6 +28,11 @@ export interface TransactionHost {
   consumer(): Kafka.KafkaConsumer | undefined;
   /** How many revokes have handed partitions back so far. */
   revokes(): number;
+  /**
+   * The group no longer counts this member: keeps the consumer polled (librdkafka delivers the
+   * revoke of its partitions only then) until a revoke begins or `deadline` (epoch ms).
+   */
+  expectRevoke(deadline: number): void;
   /** Produces on the transactional producer now. */
   produceInside(records: OutgoingRecord[], onAcked: Acked): void;
   /** Produces on the idempotent producer of records sent while no transaction is open. */
@@ -150,9 +155,16 @@ export class KafkaTransactions implements TransportTransactions {
     await this.#begun;
     this.#state = 'ending';
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const failure = await this.#sendAndCommit(offsets, deadline);
-      if (failure === undefined || (await this.#redo(failure, offsets, deadline)) === 'committed') break;
+    try {
+      for (;;) {
+        const failure = await this.#sendAndCommit(offsets, deadline);
+        if (failure === undefined || (await this.#redo(failure, offsets, deadline)) === 'committed') break;
+      }
+    } catch (err) {
+      if (!isMembershipLost(err)) throw err;
+      this.#host.expectRevoke(Date.now() + timeoutMs);
+      const error = err as CatenaeError;
+      throw new CatenaeError(ErrorCode.Broker, error.message, { cause: error.cause ?? error, details: { ...error.details, transaction: TRANSACTION_MEMBERSHIP_LOST } });
     }
     this.#produced = [];
     this.#state = 'idle';

@@ -14,6 +14,15 @@ const FINAL_CODES = new Set<number>([
   CODES.ERR_GROUP_AUTHORIZATION_FAILED,
 ]);
 
+/** Errors saying the group no longer counts this member: its partitions are going back to the group. */
+const MEMBERSHIP_CODES = new Set<number>([CODES.ERR_ILLEGAL_GENERATION, CODES.ERR_UNKNOWN_MEMBER_ID]);
+
+/** Whether a transactional call failed because the consumer group no longer counts this member. */
+export function isMembershipLost(err: unknown): boolean {
+  const code = ((err as Error | undefined)?.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' && MEMBERSHIP_CODES.has(code);
+}
+
 /** A transactional call of librdkafka's that did not answer within its own timeout and a grace: it may never answer. */
 export class StuckCallError extends Error {
   constructor(what: string, waitedMs: number) {

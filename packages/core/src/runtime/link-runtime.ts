@@ -1,11 +1,11 @@
 import type { Logger } from 'winston';
 import { ElectronCodec } from '../codec/electron-codec.js';
-import { CatenaeError, ErrorCode } from '../errors.js';
+import { CatenaeError, ErrorCode, isCatenaeError } from '../errors.js';
 import type { LinkDefinition } from '../registry/link-definition.js';
 import type { RawRecord, TopicPartition } from '../transport/records.js';
 import { describePartitions, nextOffsets } from './partition-offsets.js';
 import { sendRecord } from './send-record.js';
-import type { Transport, TransportFactory } from '../transport/transport.js';
+import { TRANSACTION_MEMBERSHIP_LOST, type Transport, type TransportFactory } from '../transport/transport.js';
 import { CommitTracker } from './commit-tracker.js';
 import { ConsumeLoop } from './consume-loop.js';
 import { Context, type LinkControl, type LoopOptions, type SendOptions } from './context.js';
@@ -42,6 +42,7 @@ import { exitAfterDrain } from './shutdown-outcome.js';
 import { errorFields } from './error-fields.js';
 import { describeBroker } from './describe-broker.js';
 import { AssignmentWait } from './assignment-wait.js';
+import { RevokedPartitions } from './revoked-partitions.js';
 
 const MAX_BATCH = 2000;
 // A batch of the synchronous and exactly-once modes is one round trip to the broker (and one
@@ -61,6 +62,9 @@ const TRANSACTION_TIMEOUT_MS = 120_000;
 // An instance that starts while the transaction coordinator moves (a broker just lost) waits for
 // it as for the cluster, longer than a transaction may stay open.
 const TRANSACTIONS_INIT_TIMEOUT_MS = 120_000;
+// After a transaction failed because the group no longer counts this member, how long the
+// consumer may take to notice it and revoke the partitions (its next heartbeat, normally).
+const REJOIN_WAIT_MS = 60_000;
 // Table sizes are published every this many commit ticks (5 s).
 const SIZE_TICKS = 20;
 
@@ -100,6 +104,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
   #batchInFlight: Promise<void> | undefined;
   /** Revokes running now: an exactly-once transaction stops fetching more (see #extendTransaction). */
   #revokesInProgress = 0;
+  readonly #revokedInTransaction = new RevokedPartitions();
   /** A link with tables and `@Rpc()` methods reads calls by key with its input, and their handler. */
   #keyed: { topic: string; handler: Handler } | undefined;
   #ticks = 0;
@@ -380,19 +385,39 @@ export class LinkRuntime implements LinkControl, LinkHandle {
    */
   async #transaction(records: RawRecord[], handle: () => void): Promise<void> {
     const transactions = this.#transport.transactions!;
+    let all = records;
     try {
+      this.#revokedInTransaction.reset();
       transactions.begin();
       handle();
       await this.#whenHandled();
       const spanMs = transactions.spanMs ?? 0;
-      const all = records.length > 0 && spanMs > 0 ? await this.#extendTransaction(records, spanMs) : records;
+      if (records.length > 0 && spanMs > 0) all = await this.#extendTransaction(records, spanMs);
       if (this.#hasFailed) throw new Error('the link failed during the transaction');
       await transactions.commit(nextOffsets(all), TRANSACTION_TIMEOUT_MS);
       this.#tables?.committed();
     } catch (err) {
-      await transactions.abort(TRANSACTION_TIMEOUT_MS).catch(() => undefined);
+      const isAborted = await transactions.abort(TRANSACTION_TIMEOUT_MS).then(
+        () => true,
+        () => false,
+      );
+      if (isAborted && (await this.#isHandedBack(all, err))) {
+        this.#logger.warn(`transaction aborted (${errorMessage(err)}): its partitions went back to the group, which hands them out again from the last committed transaction`);
+        return;
+      }
       void this.#fail(new CatenaeError(ErrorCode.Broker, `transaction aborted: ${errorMessage(err)}`, { cause: err }));
     }
+  }
+
+  /**
+   * Whether a failed, aborted transaction's partitions all went back to the group (this member's
+   * session expired, or a rebalance moved on): nothing is then lost, and the link goes on. Not
+   * with tables, whose shards hold the aborted changes already.
+   */
+  #isHandedBack(records: readonly RawRecord[], err: unknown): Promise<boolean> {
+    if (this.#tables !== undefined || this.#hasFailed || records.length === 0) return Promise.resolve(false);
+    const isMembershipLost = isCatenaeError(err) && err.details?.['transaction'] === TRANSACTION_MEMBERSHIP_LOST;
+    return this.#revokedInTransaction.cover(records, isMembershipLost ? REJOIN_WAIT_MS : 0);
   }
 
   /**
@@ -560,6 +585,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
 
   async #revoke(partitions: TopicPartition[]): Promise<void> {
     this.#logger.debug(`revoking ${describePartitions(partitions)}`);
+    this.#revokedInTransaction.add(partitions);
     if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ link: this.name, uid: this.uid, kind: 'revoked', partitions });
     const deadline = Date.now() + REVOKE_DRAIN_MS;
     const left = () => Math.max(deadline - Date.now(), 0);

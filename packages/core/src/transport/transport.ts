@@ -49,6 +49,9 @@ export interface TransportOptions {
   copartitioned?: boolean;
 }
 
+/** See `TransportTransactions.commit`. */
+export const TRANSACTION_MEMBERSHIP_LOST = 'membership lost';
+
 /**
  * Kafka transactions, for consume-transform-produce exactly once: the records produced between
  * `begin` and `commit` and the consumer offsets given to `commit` become visible atomically,
@@ -64,7 +67,12 @@ export interface TransportTransactions {
   /** Registers the transactional producer (fencing older instances of it). Once, after connect. */
   init(timeoutMs: number): Promise<void>;
   begin(): void;
-  /** Adds these next-to-read offsets of the consumer group to the transaction and commits it. */
+  /**
+   * Adds these next-to-read offsets of the consumer group to the transaction and commits it.
+   * Rejects with a `CATENAE_BROKER` error; its `details.transaction` is
+   * {@link TRANSACTION_MEMBERSHIP_LOST} when the group no longer counts this member (its session
+   * expired, or a rebalance moved on without it), whose partitions are then going back to the group.
+   */
   commit(offsets: readonly PartitionOffset[], timeoutMs: number): Promise<void>;
   /** Drops what the transaction produced; its input will be read again. */
   abort(timeoutMs: number): Promise<void>;
