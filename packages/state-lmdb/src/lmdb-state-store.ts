@@ -60,15 +60,15 @@ async function openEnv(path: string, what: string, logger: OpenOptions['logger']
   }
 }
 
-// Not on Windows, where LMDB makes the file as large as its map.
-const MAP_BYTES = process.platform === 'win32' ? undefined : 16 * 2 ** 30;
+// One map of 16 GiB; not on Windows, where LMDB makes the file as large as its map.
+const MAP_OPTIONS = process.platform === 'win32' ? {} : { mapSize: 16 * 2 ** 30 };
 
 function openAt(dbPath: string): RootDatabase {
   // One map, large from the start (address space only: the file grows as data is written). lmdb
   // otherwise starts with a small map and maps the file again each time it grows, keeping the old
   // maps and their resident pages: a 10M-key table had 1.2 GB resident for a 423 MB store.
   // A store that outgrows it is mapped again, as before.
-  const env = open({ path: dbPath, maxDbs: 4, ...(MAP_BYTES === undefined ? {} : { mapSize: MAP_BYTES }) });
+  const env = open({ path: dbPath, maxDbs: 4, ...MAP_OPTIONS });
   // Opening is lazy: read once so a damaged file fails here, not at the first electron.
   env.openDB({ name: 'meta' }).get('checkpoint');
   return env;
