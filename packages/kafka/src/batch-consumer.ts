@@ -6,6 +6,7 @@ import { kafkaConsumerLagChannel, LAG_STATISTICS_INTERVAL_MS, publishClientError
 import { GroupRebalance } from './group-rebalance.js';
 import { brokerError, closedError, isFatal } from './kafka-errors.js';
 import { PartitionSet } from './partition-set.js';
+import { SkipGuard } from './skip-guard.js';
 
 type FetchDone = (err: Error | null, records: RawRecord[]) => void;
 
@@ -52,6 +53,8 @@ export class BatchConsumer {
   readonly #commits: CommitQueue;
   readonly #rebalance: GroupRebalance;
   #held: RawRecord[] = [];
+  // Partitions skipTo moved: what librdkafka reads below their new position is dropped.
+  readonly #skipGuard = new SkipGuard();
   // Bumped by pause and revoke: a batch read before the change is filtered before it is handed out.
   #epoch = 0;
   #busy = false;
@@ -76,10 +79,7 @@ export class BatchConsumer {
         this.#revokeExpectedUntil = 0;
         this.#epoch++;
         this.#keepHeld();
-        for (const id of [...this.#skipTargets.keys()]) {
-          const [topic, partition] = id.split('\u0000') as [string, string];
-          if (!this.#assigned.has(topic, Number(partition))) this.#skipTargets.delete(id);
-        }
+        this.#skipGuard.retain((topic, partition) => this.#assigned.has(topic, partition));
       },
     });
     const global = { ...options.config.global, rebalance_cb: this.#rebalance.callback } as Kafka.ConsumerGlobalConfig;
@@ -168,10 +168,8 @@ export class BatchConsumer {
   /**
    * See `Transport.skipTo`. The partitions are paused (a restore holds them), so nothing of theirs
    * was delivered: their position is the group's committed offset, and a seek moves it forward.
+   * The guard then keeps records below the new position out even if librdkafka undoes the seek.
    */
-  /** Where `skipTo` moved each owned partition, so a later call never moves it back. */
-  readonly #skipTargets = new Map<string, number>();
-
   async skipTo(offsets: readonly PartitionOffset[], timeoutMs: number): Promise<void> {
     const owned = offsets.filter((tp) => this.#assigned.has(tp.topic, tp.partition));
     if (owned.length === 0 || this.#closed) return;
@@ -183,16 +181,27 @@ export class BatchConsumer {
       ),
     );
     for (const target of owned) {
-      const id = `${target.topic}\u0000${target.partition}`;
-      const at = Math.max(committed.find((c) => c.topic === target.topic && c.partition === target.partition)?.offset ?? -1, this.#skipTargets.get(id) ?? -1);
+      const { topic, partition } = target;
+      const at = Math.max(committed.find((c) => c.topic === topic && c.partition === partition)?.offset ?? -1, this.#skipGuard.floorOf(topic, partition));
       if (at >= target.offset) continue;
-      this.#skipTargets.set(id, target.offset);
+      // Records already read past the target are handed out, not read again after the seek.
+      this.#held = this.#held.filter((r) => r.topic !== topic || r.partition !== partition || r.offset >= target.offset);
+      const next = this.#held.reduce((max, r) => (r.topic === topic && r.partition === partition ? Math.max(max, r.offset + 1) : max), target.offset);
+      this.#skipGuard.raise(topic, partition, next);
       await new Promise<void>((resolve, reject) =>
-        this.consumer.seek(target, timeoutMs, (err) => (err ? reject(brokerError(`cannot seek ${target.topic}[${target.partition}] to ${target.offset}`, err)) : resolve())),
+        this.consumer.seek({ topic, partition, offset: next }, timeoutMs, (err) => (err ? reject(brokerError(`cannot seek ${topic}[${partition}] to ${next}`, err)) : resolve())),
       );
-      this.#held = this.#held.filter((r) => r.topic !== target.topic || r.partition !== target.partition || r.offset >= target.offset);
     }
   }
+
+  // librdkafka undid a seek (see SkipGuard): the partition is sought again, in the background.
+  readonly #seekAgain = (topic: string, partition: number, offset: number): void => {
+    this.#call(() =>
+      this.consumer.seek({ topic, partition, offset }, 0, (err) => {
+        if (err) publishClientError(this.#clientId, 'consumer', brokerError(`cannot seek ${topic}[${partition}] to ${offset}`, err));
+      }),
+    );
+  };
 
   /** See `Transport.commit`: settles on the broker's answer. */
   commit(offsets: readonly PartitionOffset[]): Promise<void> {
@@ -275,8 +284,9 @@ export class BatchConsumer {
       // librdkafka recovers from consumer errors by itself; only fatal ones end the consumer.
       if (isFatal(err) || this.#closed || !this.consumer.isConnected()) error = brokerError('Kafka consumer failed', err);
       else publishClientError(this.#clientId, 'consumer', err);
-    } else if (epoch !== this.#epoch && records.length > 0) {
-      records = this.#sort(records);
+    } else if (records.length > 0) {
+      if (!this.#skipGuard.isEmpty) records = this.#skipGuard.filter(records, this.#seekAgain);
+      if (epoch !== this.#epoch) records = this.#sort(records);
     }
     done(error, records);
     this.#next();
@@ -309,7 +319,8 @@ export class BatchConsumer {
         this.#busy = false;
         if (err) publishClientError(this.#clientId, 'consumer', err);
         else if (messages.length > 0) {
-          const records = messages as unknown as RawRecord[];
+          let records = messages as unknown as RawRecord[];
+          if (!this.#skipGuard.isEmpty) records = this.#skipGuard.filter(records, this.#seekAgain);
           for (const record of epoch === this.#epoch ? records : this.#sort(records)) this.#held.push(record);
         }
         this.#next();
