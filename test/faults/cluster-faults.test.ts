@@ -1,5 +1,5 @@
 // Issue 18: Catenae on a local three-node KRaft cluster (replication 3, min.insync.replicas 2),
-// started once for this file on ports CATENAE_CLUSTER_PORT (39192) to +5 and stopped after it.
+// started once for this file on ports CATENAE_CLUSTER_PORT (29192) to +5 and stopped after it.
 // Each fault runs the four modes at once, each its own topology of a relay and a counting sink.
 // UV_THREADPOOL_SIZE=64 (as scripts/test.mjs sets it): this process runs many node-rdkafka clients
 // (producers, readers, an RPC caller) whose calls may each hold a thread of the pool for seconds

@@ -1,14 +1,18 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { kafkaClusterDown, kafkaClusterUp, startClusterNode, stopClusterNode } from '@catenae/kafka';
+import { kafkaClusterDown, kafkaClusterUp, startClusterNode, stopClusterNode, type KafkaClusterUpResult } from '@catenae/kafka';
 import { Kafka as KafkaJs, logLevel } from 'kafkajs';
 import Kafka from 'node-rdkafka';
 import { until } from './until.js';
 
-/** Node 1's broker port of the cluster the fault tests start (the nodes take it and the next five). */
-export const CLUSTER_PORT = Number(process.env.CATENAE_CLUSTER_PORT ?? 39192);
+/**
+ * Node 1's broker port of the cluster the fault tests start (the nodes take it and the next five).
+ * Below Linux's ephemeral range (32768-60999): a port there may be held by any outgoing
+ * connection of the tests before it, and a node could not listen on it.
+ */
+export const CLUSTER_PORT = Number(process.env.CATENAE_CLUSTER_PORT ?? 29192);
 
 /** Partition leaders per node id. */
 export type LeaderCounts = Map<number, number>;
@@ -36,7 +40,7 @@ export class LocalCluster {
   constructor() {
     before(async () => {
       const startedAt = Date.now();
-      const up = await kafkaClusterUp({ port: this.port, brokers: 3, dataDir: this.dataDir, timeoutMs: 180_000 });
+      const up = await this.#start();
       this.startSeconds = (Date.now() - startedAt) / 1000;
       if (up.bootstrap !== this.bootstrap) throw new Error(`the cluster answers at ${up.bootstrap}, not ${this.bootstrap}`);
       this.#metadataClient = await this.#connectClient();
@@ -163,6 +167,32 @@ export class LocalCluster {
   #client(): Kafka.Producer {
     if (this.#metadataClient === undefined) throw new Error('the cluster is not running');
     return this.#metadataClient;
+  }
+
+  // A cluster that does not come up says why (the error, each node's last log lines) and is
+  // started once more from scratch, so one bad start on a loaded machine does not cost the file.
+  async #start(): Promise<KafkaClusterUpResult> {
+    const options = { port: this.port, brokers: 3, dataDir: this.dataDir, timeoutMs: 180_000 };
+    try {
+      return await kafkaClusterUp(options);
+    } catch (err) {
+      process.stderr.write(`# the local cluster did not start: ${(err as Error).message}\n${this.#logTails()}`);
+      await kafkaClusterDown(options);
+      rmSync(this.dataDir, { recursive: true, force: true });
+      return await kafkaClusterUp(options);
+    }
+  }
+
+  #logTails(): string {
+    let text = '';
+    for (const node of [1, 2, 3]) {
+      for (const log of ['stdout.log', 'server.log']) {
+        const file = join(this.dataDir, `node-${node}`, 'logs', log);
+        const lines = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-10) : ['(none)'];
+        text += lines.map((line) => `# node ${node} ${log}: ${line}\n`).join('');
+      }
+    }
+    return text;
   }
 
   async #connectClient(): Promise<Kafka.Producer> {
