@@ -18,13 +18,15 @@ const QUIET = ['--log-level', 'info', '--announce-interval', '0'];
 /** An execution mode: its name and its `catenae run` flags. */
 export type Mode = readonly [name: 'async' | 'sequential' | 'synchronous' | 'exactly-once', flags: readonly string[]];
 
-/** The execution modes and their flags. */
-export const MODES: readonly Mode[] = [
+const ALL_MODES: readonly Mode[] = [
   ['async', []],
   ['sequential', ['--seq']],
   ['synchronous', ['--sync']],
   ['exactly-once', ['--eos']],
 ];
+
+/** The execution modes and their flags; `CATENAE_CLUSTER_MODES=async,exactly-once` runs only those. */
+export const MODES: readonly Mode[] = ALL_MODES.filter(([name]) => (process.env.CATENAE_CLUSTER_MODES?.split(',') ?? [name]).includes(name));
 
 /** What reached the sinks of a {@link ClusterTopology}. */
 export interface TopologyAudit {
