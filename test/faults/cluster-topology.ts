@@ -26,7 +26,15 @@ const ALL_MODES: readonly Mode[] = [
 ];
 
 /** The execution modes and their flags; `CATENAE_CLUSTER_MODES=async,exactly-once` runs only those. */
-export const MODES: readonly Mode[] = ALL_MODES.filter(([name]) => (process.env.CATENAE_CLUSTER_MODES?.split(',') ?? [name]).includes(name));
+export const MODES: readonly Mode[] = modesNamed(process.env.CATENAE_CLUSTER_MODES);
+
+function modesNamed(list: string | undefined): readonly Mode[] {
+  if (list === undefined) return ALL_MODES;
+  const names = list.split(',');
+  const unknown = names.filter((name) => !ALL_MODES.some(([mode]) => mode === name));
+  if (unknown.length > 0) throw new Error(`CATENAE_CLUSTER_MODES: no mode ${unknown.join(', ')} (modes: ${ALL_MODES.map(([mode]) => mode).join(', ')})`);
+  return ALL_MODES.filter(([mode]) => names.includes(mode));
+}
 
 /** What reached the sinks of a {@link ClusterTopology}. */
 export interface TopologyAudit {
