@@ -5,7 +5,7 @@ import { Analyzer, type UserSummary } from './analyzer.js';
 import { sortSummaries, summarizeDirectly } from './direct-summary.js';
 import { Distributor } from './distributor.js';
 import { LogSource } from './source.js';
-import { closingWebLogs, formatWebLog, sampleWebLogs, type WebLog } from './web-log.js';
+import { closingWebLogs, formatWebLog, sampleStart, sampleWebLogs, type WebLog } from './web-log.js';
 
 const DAY = Date.UTC(2026, 0, 1);
 
@@ -82,4 +82,12 @@ test('the source streams the sample, and a user\'s hour is asked of its analyzer
   } finally {
     await driver.close();
   }
+});
+
+test('the sample of the source, its closing requests included, lies in the past even just after midnight', () => {
+  const justAfterMidnight = Date.UTC(2026, 11, 7, 0, 30);
+  const start = sampleStart(justAfterMidnight);
+  assert.equal(start, Date.UTC(2026, 11, 6));
+  const closing = closingWebLogs(sampleWebLogs(2000, start, 3));
+  assert.ok(closing.every((log) => log.time < justAfterMidnight), 'Kafka refuses records stamped more than an hour ahead');
 });

@@ -1,5 +1,5 @@
 import { Electron, Generator, Link, type Context } from '@catenae/core';
-import { closingWebLogs, formatWebLog, sampleWebLogs, type WebLog } from './web-log.js';
+import { closingWebLogs, formatWebLog, sampleStart, sampleWebLogs, type WebLog } from './web-log.js';
 
 const SERVER = 'web-1';
 
@@ -7,7 +7,7 @@ const SERVER = 'web-1';
  * Writes a sample access log to `web_logs`, a line per request, keyed by the server it came from
  * (one server here), so the lines of one server stay in order on one partition, as a log shipper
  * would write them. Arguments: `--count N` requests (default 2000) over `--hours H` hours (default 3) from
- * the start of today (UTC); `--close` then adds one request per user two hours after the sample,
+ * the start of yesterday (UTC); `--close` then adds one request per user two hours after the sample,
  * so event time passes every window of the sample and all of them close. As logs from several
  * servers do, `--disorder` sends each pair of neighbours in reverse (seconds apart), and `--late N`
  * sends the first N requests again, with path `/late`, after the sample (an hour and more late).
@@ -18,8 +18,7 @@ export class LogSource {
   *lines(ctx: Context) {
     const count = numberArg(ctx.args, '--count', 2000);
     const hours = numberArg(ctx.args, '--hours', 3);
-    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-    const logs = sampleWebLogs(count, today, hours);
+    const logs = sampleWebLogs(count, sampleStart(), hours);
     const sent = ctx.args.includes('--disorder') ? logs.map((_, i) => logs[i % 2 === 0 ? Math.min(i + 1, logs.length - 1) : i - 1]!) : logs;
     const line = (log: WebLog) => new Electron({ key: SERVER, value: formatWebLog(log) });
     for (const log of sent) yield line(log);

@@ -29,6 +29,18 @@ export function formatWebLog(log: WebLog): string {
 const USERS = ['ana', 'bo', 'chen', 'dee', 'eli', 'fay', 'gus', 'hal'];
 const PATHS = ['/', '/cart', '/search', '/item/42', '/checkout', '/login'];
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Where the source's sample begins: the start of yesterday (UTC), the same all day long. The
+ * sample, its late requests and the closing ones (hours later) then lie in the past: Kafka 4
+ * refuses records stamped more than an hour ahead of its clock (`log.message.timestamp.after.max.ms`),
+ * so a sample from the start of today failed between midnight and 03:00.
+ */
+export function sampleStart(now = Date.now()): number {
+  return (Math.floor(now / DAY_MS) - 1) * DAY_MS;
+}
+
 /**
  * A deterministic sample of `count` requests over `hours` hours from `start`: users, paths and
  * durations vary; one request in twelve fails (status 500). Sorted by time.

@@ -57,9 +57,9 @@ export async function runLogAnalyzer(logFile: string, log: Log): Promise<void> {
     sortSummaries(s: Summary[]): Summary[];
     summarizeDirectly(logs: unknown[]): Summary[];
   };
-  const { sampleWebLogs } = (await import(exampleFile('log-analyzer/web-log.js'))) as { sampleWebLogs(count: number, start: number, hours: number): { time: number }[] };
-  // The source's sample: 5000 requests over 3 hours from the start of today (UTC).
-  const sample = sampleWebLogs(5000, Math.floor(Date.now() / 86_400_000) * 86_400_000, 3);
+  const { sampleStart, sampleWebLogs } = (await import(exampleFile('log-analyzer/web-log.js'))) as { sampleStart(): number; sampleWebLogs(count: number, start: number, hours: number): { time: number }[] };
+  // The source's sample: 5000 requests over 3 hours from its start (yesterday, UTC).
+  const sample = sampleWebLogs(5000, sampleStart(), 3);
   const expected = sortSummaries(summarizeDirectly(sample));
   const last = Math.max(...sample.map((entry) => entry.time));
   await runProject('docker/compose/log-analyzer.yml', {}, { analyzer: 2 }, logFile, async (project) => {

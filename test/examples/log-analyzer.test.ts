@@ -15,7 +15,7 @@ const { sortSummaries, summarizeDirectly } = (await import(exampleFile('log-anal
   sortSummaries(s: UserSummary[]): UserSummary[];
   summarizeDirectly(logs: unknown[]): UserSummary[];
 };
-const { sampleWebLogs } = (await import(exampleFile('log-analyzer/web-log.js'))) as { sampleWebLogs(count: number, start: number, hours: number): { time: number }[] };
+const { sampleStart, sampleWebLogs } = (await import(exampleFile('log-analyzer/web-log.js'))) as { sampleStart(): number; sampleWebLogs(count: number, start: number, hours: number): { time: number }[] };
 
 const running: CatenaeProcess[] = [];
 afterEach(() => stopAll(running));
@@ -30,8 +30,8 @@ describe('examples/log-analyzer on Kafka', { timeout: 180_000 }, () => {
     const source = runExample(running, 'log-analyzer/source.js', ['-o', lines, '--', '--count', '1500', '--hours', '2', '--disorder', '--late', '5', '--close']);
     assert.equal(await source.exited, 0, source.stderr.join('\n'));
 
-    // The sample as the source made it: from the start of today (UTC).
-    const sample = sampleWebLogs(1500, Math.floor(Date.now() / 86_400_000) * 86_400_000, 2);
+    // The sample as the source made it: from the start of yesterday (UTC).
+    const sample = sampleWebLogs(1500, sampleStart(), 2);
     const expected = sortSummaries(summarizeDirectly(sample));
     const last = Math.max(...sample.map((log) => log.time));
     const ofSample = (records: { value: string }[]) => records.map((r) => JSON.parse(r.value) as UserSummary).filter((s) => Date.parse(s.from) <= last);
