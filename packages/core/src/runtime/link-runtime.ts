@@ -145,7 +145,9 @@ export class LinkRuntime implements LinkControl, LinkHandle {
     this.#transport = factory.create({
       clientId: `${settings.name}-${settings.uid}`,
       groupId: this.consumerGroup,
-      idempotent: settings.mode === 'synchronous' || settings.mode === 'exactly-once',
+      // Every mode that keeps keys in order: a produce request retried after a broker restart
+      // would otherwise land behind later ones (a rolling restart put 3 keys out of order in sequential).
+      idempotent: settings.mode !== 'async',
       transactional: settings.mode === 'exactly-once',
       // These modes wait for acknowledgements before going on: make them come quickly.
       lowLatency: settings.mode === 'synchronous' || settings.mode === 'exactly-once',
