@@ -103,7 +103,7 @@ check(`${DOCKERFILE}: the runtime has librdkafka's libraries, a non-root user, a
   const user = all(runtime, 'USER').at(-1)?.rest ?? assert.fail('no USER');
   assert.doesNotMatch(user, /^(root|0)(:|$)/);
   const entrypoint = JSON.parse(all(runtime, 'ENTRYPOINT').at(-1)?.rest ?? assert.fail('no ENTRYPOINT'));
-  assert.deepEqual(entrypoint, ['node', `${IMAGE_ROOT}packages/cli/dist/bin.js`, 'run']);
+  assert.deepEqual(entrypoint, ['/bin/sh', `${IMAGE_ROOT}packages/cli/dist/bin.js`, 'run']);
   assert.ok(existsSync(join(root, 'packages/cli/src/bin.ts')), 'packages/cli/src/bin.ts');
   assert.ok(existsSync(join(root, 'packages/cli/dist/bin.js')), 'packages/cli/dist/bin.js exists: run pnpm build first');
   assert.ok(all(runtime, 'WORKDIR').length > 0, 'a WORKDIR for users\' links');
@@ -130,7 +130,7 @@ function runArguments(service, spec) {
   }
   if (spec.entrypoint === undefined) return spec.command ?? assert.fail(`${service}: no command`);
   const run = spec.entrypoint.indexOf('run');
-  assert.deepEqual(spec.entrypoint.slice(0, run + 1), ['node', `${IMAGE_ROOT}packages/cli/dist/bin.js`, 'run'], `${service}: the entry point runs the CLI`);
+  assert.deepEqual(spec.entrypoint.slice(0, run + 1), ['/bin/sh', `${IMAGE_ROOT}packages/cli/dist/bin.js`, 'run'], `${service}: the entry point runs the CLI`);
   return [...spec.entrypoint.slice(run + 1), ...(spec.command ?? [])];
 }
 

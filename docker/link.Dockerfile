@@ -105,5 +105,7 @@ USER 1000:1000
 # SIGTERM drains, commits and calls finish within --shutdown-timeout (30 s by default): give
 # `docker stop` that long (compose: stop_grace_period).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "/opt/catenae/packages/cli/dist/bin.js", "run"]
+# /bin/sh runs the CLI as its bin shims do: the script execs Node with the young generation
+# packages/cli/src/bin.ts asks for, so Node is PID 1 and gets the signals.
+ENTRYPOINT ["/bin/sh", "/opt/catenae/packages/cli/dist/bin.js", "run"]
 CMD ["--help"]

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchProcess } from './lib/bench-process.mjs';
+import { catenaeProcess } from './lib/catenae-cli.mjs';
 import { appendSpanMs, countRecords, createTopic, deleteTopics, produceBacklog } from './kafka-tools.mjs';
 import { median } from './lib/stats.mjs';
 import { HAND_VARIANTS, compareWithBestHand, handStageEnv, isHandVariant } from './pipeline/hand-stages.mjs';
@@ -41,7 +42,7 @@ function stageOf(variant, brokers, input, output, group) {
     const extra = name.startsWith('catenae-silent') ? ['--announce-interval', '0'] : [];
     for (const setting of settings) extra.push('--kafka-config', setting);
     const cli = join(root, 'packages/cli/dist/bin.js');
-    return new BenchProcess(`${variant}-map`, [...nodeFlags, cli, 'run', join(root, 'native-bench/links/pipeline-map.mjs'), '-k', brokers, '-i', input, '-o', output, '-g', group, '--log-level', 'warn', ...extra]);
+    return catenaeProcess(`${variant}-map`, ['run', join(root, 'native-bench/links/pipeline-map.mjs'), '-k', brokers, '-i', input, '-o', output, '-g', group, '--log-level', 'warn', ...extra], { nodeFlags, cli });
   }
   const env = { BENCH_BROKERS: brokers, BENCH_IN: input, BENCH_OUT: output, BENCH_GROUP: group };
   if (isHandVariant(variant)) return new BenchProcess(`${variant}-map`, [...nodeFlags, here('pipeline/raw.mjs'), 'map'], { ...env, ...handStageEnv(variant) });

@@ -18,12 +18,12 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BenchProcess, procCpuUs } from './lib/bench-process.mjs';
+import { catenaeProcess } from './lib/catenae-cli.mjs';
 import { createTopic, deleteTopics } from './kafka-tools.mjs';
 import { median } from './lib/stats.mjs';
 import { HAND_VARIANTS, compareWithBestHand, handStageEnv, isHandVariant } from './pipeline/hand-stages.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-const CLI = here('../packages/cli/dist/bin.js');
 const ASSIGNED = /\bassigned \S+\[/;
 const READY_TIMEOUT_MS = 60_000;
 
@@ -55,14 +55,14 @@ function stagesOf(variant, names, env, extraArgs, mapFlags) {
   const common = ['--log-level', 'info', ...extraArgs];
   if (variant === 'catenae') {
     return [
-      new BenchProcess('catenae-sink', [CLI, 'run', here('links/pipeline-sink.mjs'), '-k', brokers, '-i', mapped, '-g', sinkGroup, ...common], env),
-      new BenchProcess('catenae-map', [...mapFlags, CLI, 'run', here('links/pipeline-map.mjs'), '-k', brokers, '-i', source, '-o', mapped, '-g', mapGroup, ...common], env),
-      new BenchProcess('catenae-source', [CLI, 'run', here('links/pipeline-source.mjs'), '-k', brokers, '-o', source, ...common], env),
+      catenaeProcess('catenae-sink', ['run', here('links/pipeline-sink.mjs'), '-k', brokers, '-i', mapped, '-g', sinkGroup, ...common], { env }),
+      catenaeProcess('catenae-map', ['run', here('links/pipeline-map.mjs'), '-k', brokers, '-i', source, '-o', mapped, '-g', mapGroup, ...common], { env, nodeFlags: mapFlags }),
+      catenaeProcess('catenae-source', ['run', here('links/pipeline-source.mjs'), '-k', brokers, '-o', source, ...common], { env }),
     ];
   }
   // The source last: `catenae run` starts links in order and the source's setup waits for `go`.
   const links = ['sink', 'map', 'source'].map((stage) => here(`links/pipeline-${stage}.mjs`));
-  return [new BenchProcess('embedded', [CLI, 'run', ...links, ...common], env)];
+  return [catenaeProcess('embedded', ['run', ...links, ...common], { env })];
 }
 
 async function untilReady(variant, stages) {

@@ -4,18 +4,17 @@
 // Usage: node native-bench/rpc.bench.mjs [calls=1000]
 import { fileURLToPath } from 'node:url';
 import { TestDriver } from '@catenae/core';
-import { BenchProcess } from './lib/bench-process.mjs';
+import { catenaeProcess } from './lib/catenae-cli.mjs';
 import { percentile } from './lib/stats.mjs';
 import { RpcEcho } from './links/rpc-echo.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-const CLI = here('../packages/cli/dist/bin.js');
 
 /** One Kafka run: resolves to { p50, p99, max } in ms. */
 export async function rpcOverKafka({ brokers, calls, kafkaConfig = {} }) {
   const extra = Object.entries(kafkaConfig).flatMap(([k, v]) => ['--kafka-config', `${k}=${v}`]);
-  const server = new BenchProcess('rpc-echo', [CLI, 'run', here('links/rpc-echo.mjs'), '-k', brokers, '--log-level', 'warn', ...extra]);
-  const caller = new BenchProcess('rpc-caller', [CLI, 'run', here('links/rpc-caller.mjs'), '-k', brokers, '--log-level', 'warn', ...extra], { BENCH_CALLS: String(calls) });
+  const server = catenaeProcess('rpc-echo', ['run', here('links/rpc-echo.mjs'), '-k', brokers, '--log-level', 'warn', ...extra]);
+  const caller = catenaeProcess('rpc-caller', ['run', here('links/rpc-caller.mjs'), '-k', brokers, '--log-level', 'warn', ...extra], { env: { BENCH_CALLS: String(calls) } });
   try {
     return await caller.untilMessage('done', 120_000 + calls * 100);
   } finally {

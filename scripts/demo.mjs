@@ -41,7 +41,8 @@ function start(name, args, onLine) {
   const own = separator < 0 ? args : args.slice(0, separator);
   const linkArgs = separator < 0 ? [] : args.slice(separator);
   const argv = [bin, 'run', ...own, '-k', kafkaAddress, '--log-level', 'warn', ...linkArgs];
-  const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Through /bin/sh, as `catenae`'s bin shims run it (the script execs Node with its flags).
+  const child = spawn('/bin/sh', argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   createInterface({ input: child.stdout }).on('line', (line) => (onLine ? onLine(line) : process.stdout.write(`[${name}] ${line}\n`)));
   createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));

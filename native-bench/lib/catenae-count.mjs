@@ -4,9 +4,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { committedRecords, countRecords } from '../kafka-tools.mjs';
-import { BenchProcess } from './bench-process.mjs';
+import { catenaeProcess } from './catenae-cli.mjs';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 export const COUNT_LINK = fileURLToPath(new URL('../links/table-count.mjs', import.meta.url));
 const RESTORED = /restored \d+ table shard\(s\) of partitions [^:]*: (\d+) changelog record\(s\) in (\d+) ms/;
 
@@ -17,8 +16,8 @@ const RESTORED = /restored \d+ table shard\(s\) of partitions [^:]*: (\d+) chang
  */
 export function startCatenaeCount({ brokers, input, output, group, stateDir, eos = false, count = 0, link = COUNT_LINK, logLevel = 'warn', flags = [] }) {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
-  const args = [...profile, CLI, 'run', link, '-k', brokers, '-i', input, '-o', output, '-g', group, '--state-dir', stateDir, '--log-level', logLevel, ...(eos ? ['--eos'] : []), ...flags];
-  return new BenchProcess(eos ? 'catenae-count-eos' : 'catenae-count', args, { BENCH_COUNT: String(count) });
+  const args = ['run', link, '-k', brokers, '-i', input, '-o', output, '-g', group, '--state-dir', stateDir, '--log-level', logLevel, ...(eos ? ['--eos'] : []), ...flags];
+  return catenaeProcess(eos ? 'catenae-count-eos' : 'catenae-count', args, { env: { BENCH_COUNT: String(count) }, nodeFlags: profile });
 }
 
 /** A TCP port nobody listens on now. */

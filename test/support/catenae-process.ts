@@ -16,7 +16,8 @@ export class CatenaeProcess {
   #listeners: (() => void)[] = [];
 
   constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Through /bin/sh, as the bin shims run it: the script execs Node (same pid) with its flags.
+    this.child = spawn('/bin/sh', [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.#add(this.stdout, line));
     createInterface({ input: this.child.stderr! }).on('line', (line) => this.#add(this.stderr, line));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
