@@ -240,7 +240,12 @@ export class LinkRuntime implements LinkControl, LinkHandle {
               method: 'rpc by key',
               kind: 'plain',
               isAsync: true,
-              fn: (electron) => this.#rpc.serveKeyed(electron.value, { topic: electron.previousTopic!, partition: electron.partition!, offset: electron.offset! }),
+              // A call can come in while its shard is still restored (seen on Kafka during a
+              // rebalance): it waits for the shard rather than fail.
+              fn: async (electron) => {
+                await this.#tables?.untilRestored(electron.partition!);
+                return this.#rpc.serveKeyed(electron.value, { topic: electron.previousTopic!, partition: electron.partition!, offset: electron.offset! });
+              },
             },
           }
         : undefined;
