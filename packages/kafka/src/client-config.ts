@@ -46,13 +46,6 @@ const TOPIC_LEVEL = new Set([
   'consume.callback.max.messages',
 ]);
 
-/** How long the producer lingers to fill a batch: the user's `linger.ms` (or its alias), else ours. */
-export function producerLingerMs(input: ClientConfigInput): number {
-  const setting = input.config['linger.ms'] ?? input.config['queue.buffering.max.ms'] ?? producerConfig(input).global['linger.ms'];
-  const ms = Number(setting);
-  return Number.isFinite(ms) && ms > 0 ? ms : 0;
-}
-
 /** The producer's configuration: murmur2 partitioning (as Java clients), delivery reports on. */
 export function producerConfig(input: ClientConfigInput): ClientConfig {
   const defaults: RdkafkaConfig = {

@@ -158,48 +158,4 @@ describe('FlushProducer', () => {
     assert.equal(Math.max(...steps), 50);
     assert.ok(steps.length < 40, `${steps.length} flush calls over 300 ms`);
   });
-
-  describe('with lingerMs (librdkafka ignores linger.ms while a flush runs)', () => {
-    const turns = async (n = 5): Promise<void> => {
-      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
-    };
-
-    it('flushes the first batch of an idle producer at once, and lets the next round linger before it flushes', async (t) => {
-      t.mock.timers.enable({ apis: ['setTimeout'] });
-      const fake = new FakeProducer(1000);
-      const producer = new FlushProducer(fake as unknown as Kafka.Producer, { lingerMs: 5, eagerMax: 2 });
-      const done: string[] = [];
-      const first = acked(producer, records(0, 2)).then(() => done.push('first'));
-      const second = acked(producer, records(2, 2)).then(() => done.push('second'));
-      await first;
-      await turns();
-      assert.deepEqual(done, ['first'], 'the idle producer flushed without waiting for a timer');
-      assert.deepEqual(fake.flushes, [4], 'one round so far');
-      const third = acked(producer, records(4, 5)).then(() => done.push('third'));
-      assert.deepEqual(fake.queue, ['4', '5', '6', '7', '8'], 'while the round lingers, a batch goes to librdkafka at once, past eagerMax');
-      await turns();
-      assert.deepEqual(fake.flushes, [4], 'no flush before linger.ms');
-      t.mock.timers.tick(5);
-      await Promise.all([second, third]);
-      assert.deepEqual(done, ['first', 'second', 'third']);
-      assert.deepEqual(fake.flushes, [4, 5], 'the lingered round covers both batches');
-      assert.equal(producer.inFlight, 0);
-    });
-
-    it('a lingering round is not idle, and failPending settles it', async (t) => {
-      t.mock.timers.enable({ apis: ['setTimeout'] });
-      const fake = new FakeProducer(1000);
-      const producer = new FlushProducer(fake as unknown as Kafka.Producer, { lingerMs: 5 });
-      const first = acked(producer, records(0, 1));
-      const second = acked(producer, records(1, 1));
-      assert.equal(await first, null);
-      await turns();
-      assert.equal(producer.inFlight, 1);
-      producer.failPending(new Error('closed'));
-      assert.equal((await second)?.message, 'closed');
-      t.mock.timers.tick(5);
-      await turns();
-      assert.deepEqual(fake.flushes, [2], 'the cancelled round never flushed');
-    });
-  });
 });

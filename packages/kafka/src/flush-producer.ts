@@ -37,11 +37,6 @@ const DEFAULT_EAGER_MAX = 1000;
  * librdkafka at once up to `eagerMax` records (acknowledged by the next flush), and wait in order
  * beyond that. A failed record (librdkafka still reports failures) fails every batch its flush
  * covers. A full local queue leaves the rest of a batch for the next round.
- *
- * librdkafka sends at once while a flush runs, ignoring `linger.ms`. So that a busy stream still
- * goes in full batches, a round that follows another waits `lingerMs` before it flushes; what is
- * produced meanwhile is handed to librdkafka at once, to batch as it lingers. A round that starts
- * when the producer was idle flushes at once: a sparse record is not held back.
  */
 export class FlushProducer {
   readonly #producer: Kafka.Producer;
@@ -55,16 +50,12 @@ export class FlushProducer {
   #waiting: Batch[] = [];
   #isFlushing = false;
   #roundStartedAt = 0;
-  /** The next round, waiting `lingerMs` after the last one before it flushes. */
-  #nextRound: NodeJS.Timeout | undefined;
   #failure: Error | null = null;
   readonly #idle = new IdleWaiters();
-  readonly #lingerMs: number;
 
-  constructor(producer: Kafka.Producer, options: { eagerMax?: number; lingerMs?: number } = {}) {
+  constructor(producer: Kafka.Producer, options: { eagerMax?: number } = {}) {
     this.#producer = producer;
     this.#eagerMax = options.eagerMax ?? DEFAULT_EAGER_MAX;
-    this.#lingerMs = options.lingerMs ?? 0;
     producer.on('delivery-report', (err, report) => {
       if (err) this.#failure ??= deliveryError(report.topic, err);
     });
@@ -84,13 +75,11 @@ export class FlushProducer {
       return;
     }
     const batch: Batch = { records, next: 0, onAcked };
-    if (!this.#isFlushing && this.#nextRound === undefined) {
+    if (!this.#isFlushing) {
       this.#waiting.push(batch);
       return this.#startRound();
     }
-    // While the next round lingers, everything goes to librdkafka at once (no flush to end).
-    const fits = this.#nextRound !== undefined || this.#eagerRecords + records.length <= this.#eagerMax;
-    if (this.#waiting.length === 0 && fits && this.#handOver(batch)) {
+    if (this.#waiting.length === 0 && this.#eagerRecords + records.length <= this.#eagerMax && this.#handOver(batch)) {
       this.#eager.push(batch);
       this.#eagerRecords += records.length;
     } else {
@@ -109,8 +98,6 @@ export class FlushProducer {
 
   /** Fails every batch not yet acknowledged: called once the producer is gone. */
   failPending(error: Error): void {
-    clearTimeout(this.#nextRound);
-    this.#nextRound = undefined;
     const batches = [...this.#round, ...this.#eager, ...this.#waiting];
     this.#round = [];
     this.#eager = [];
@@ -121,7 +108,7 @@ export class FlushProducer {
   }
 
   #isIdle(): boolean {
-    return !this.#isFlushing && this.#nextRound === undefined && this.#waiting.length === 0 && this.#eager.length === 0;
+    return !this.#isFlushing && this.#waiting.length === 0 && this.#eager.length === 0;
   }
 
   // Hands a batch's records to librdkafka from `next` on; false when its local queue filled up
@@ -194,16 +181,9 @@ export class FlushProducer {
     // An acknowledgement that produced has started the next round already (the runtime sends
     // table changes held behind a batch from its acknowledgement): a second one would replace
     // that round's batches, which would then never be acknowledged.
-    if (this.#isFlushing || this.#nextRound !== undefined) return;
-    if (this.#waiting.length === 0 && this.#eager.length === 0) return this.#settleIdle();
-    if (this.#lingerMs <= 0) return this.#startRound();
-    while (this.#waiting.length > 0 && this.#handOver(this.#waiting[0]!)) this.#eager.push(this.#waiting.shift()!);
-    this.#nextRound = setTimeout(this.#lingered, this.#lingerMs);
-  };
-
-  readonly #lingered = (): void => {
-    this.#nextRound = undefined;
-    this.#startRound();
+    if (this.#isFlushing) return;
+    if (this.#waiting.length > 0 || this.#eager.length > 0) this.#startRound();
+    else this.#settleIdle();
   };
 
   #settleIdle(): void {

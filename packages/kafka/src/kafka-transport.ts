@@ -16,7 +16,7 @@ import Kafka from 'node-rdkafka';
 import { BatchConsumer } from './batch-consumer.js';
 import { FlushProducer } from './flush-producer.js';
 import { HandoverProducer } from './handover-producer.js';
-import { adminConfig, consumerConfig, producerLingerMs, type ClientConfigInput } from './client-config.js';
+import { adminConfig, consumerConfig, type ClientConfigInput } from './client-config.js';
 import { connectClient, disconnectQuietly } from './connect-client.js';
 import { publishClientError, publishClientLog } from './diagnostics.js';
 import { closedError, reasonOf } from './kafka-errors.js';
@@ -254,7 +254,7 @@ export class KafkaTransport implements Transport {
     this.#producer = producer;
     // A transaction's records are acknowledged once librdkafka holds them: its commit flushes them
     // (see HandoverProducer). Elsewhere rounds of flushes acknowledge batches (see FlushProducer).
-    this.#batches = this.#input.transactional === true ? new HandoverProducer(producer, this.#pollIntervalMs) : new FlushProducer(producer, { lingerMs: producerLingerMs(this.#input) });
+    this.#batches = this.#input.transactional === true ? new HandoverProducer(producer, this.#pollIntervalMs) : new FlushProducer(producer);
     if (outside !== undefined) this.#outside = { producer: outside, batches: new FlushProducer(outside) };
     this.#consumer = consumer;
   }
