@@ -240,10 +240,11 @@ export class LinkRuntime implements LinkControl, LinkHandle {
               method: 'rpc by key',
               kind: 'plain',
               isAsync: true,
-              // A call can come in while its shard is still restored (seen on Kafka during a
-              // rebalance): it waits for the shard rather than fail.
+              // A call can come in while its shard is still being restored (seen once on Kafka
+              // during a rebalance): it waits for the shard rather than fail.
               fn: async (electron) => {
-                await this.#tables?.untilRestored(electron.partition!);
+                const tables = this.#tables;
+                if (tables !== undefined && !tables.holds(electron.partition!)) await tables.untilRestored(electron.partition!);
                 return this.#rpc.serveKeyed(electron.value, { topic: electron.previousTopic!, partition: electron.partition!, offset: electron.offset! });
               },
             },
