@@ -98,14 +98,19 @@ describe('a counting link with a table, on the real broker', { timeout: 600_000 
       // Each instance its own state directory, as on three machines.
       const args = (n: number) => ['-i', input, '-o', output, '-g', group, '--state-dir', join(stateRoot, `scale-${mode}-${n}`), ...flags];
       const first = counter(args(0));
-      const producing = produceKeyed(input, electrons, KEYS, { perSecond });
+      // A third of the input before the scale-up, the rest after it: however long the instances
+      // take to start and join, the three of them find input to share, and leave mid-stream.
+      const before = electrons / 3;
+      const producingBefore = produceKeyed(input, before, KEYS, { perSecond });
       await until(async () => (await writtenCount(output, 6)) >= electrons / 6, 'a sixth of the counts at the sink');
       const joined = [counter(args(1)), counter(args(2))];
       await Promise.all(joined.map((instance) => instance.waitFor((line) => line.includes('assigned') && line.includes(`${input}[`), 60_000, 'an assignment')));
+      await producingBefore;
       const atScaleUp = await writtenCount(output, 6);
+      const producingAfter = produceKeyed(input, electrons - before, KEYS, { perSecond });
       await until(async () => (await writtenCount(output, 6)) >= atScaleUp + electrons / 6, 'progress with three instances');
       assert.deepEqual(await Promise.all(joined.map((instance) => instance.stop())), [0, 0], 'the leaving instances handed their shards back and exited cleanly');
-      await producing;
+      await producingAfter;
       const records = await readTopic(output, settled(electrons / KEYS), { idleMs: 3000, timeoutMs: 240_000 });
       assert.equal(first.child.exitCode, null, 'the first instance kept running');
       assert.equal(await first.stop(), 0);
