@@ -41,9 +41,10 @@ export interface BatchConsumerOptions {
  *
  * librdkafka serves commit answers and rebalances only while the consumer is polled, so when
  * the runtime is not fetching and one of those is due, a short service poll runs; records it
- * reads are held and handed out first by the next fetch. Records of paused partitions that were
- * already on their way are held until resumed; records of revoked partitions are dropped (the
- * next owner reads them again from the committed offset).
+ * reads are held and handed out first by the next fetch. Records of paused partitions are never
+ * handed out: those already on their way, or read because librdkafka lost the pause, are held
+ * until resumed; records of revoked partitions are dropped (the next owner reads them again from
+ * the committed offset).
  */
 export class BatchConsumer {
   readonly consumer: Kafka.KafkaConsumer;
@@ -286,7 +287,7 @@ export class BatchConsumer {
       else publishClientError(this.#clientId, 'consumer', err);
     } else if (records.length > 0) {
       if (!this.#skipGuard.isEmpty) records = this.#skipGuard.filter(records, this.#seekAgain);
-      if (epoch !== this.#epoch) records = this.#sort(records);
+      if (epoch !== this.#epoch || this.#paused.size > 0) records = this.#sort(records, epoch === this.#epoch);
     }
     done(error, records);
     this.#next();
@@ -321,7 +322,7 @@ export class BatchConsumer {
         else if (messages.length > 0) {
           let records = messages as unknown as RawRecord[];
           if (!this.#skipGuard.isEmpty) records = this.#skipGuard.filter(records, this.#seekAgain);
-          for (const record of epoch === this.#epoch ? records : this.#sort(records)) this.#held.push(record);
+          for (const record of epoch !== this.#epoch || this.#paused.size > 0 ? this.#sort(records, epoch === this.#epoch) : records) this.#held.push(record);
         }
         this.#next();
       });
@@ -331,14 +332,24 @@ export class BatchConsumer {
     }
   };
 
-  // A batch read before a pause or a revoke: records of revoked partitions are dropped, those
-  // of paused ones held; the rest is returned.
-  #sort(records: RawRecord[]): RawRecord[] {
+  // A batch read before a pause or a revoke, or while partitions are paused: records of revoked
+  // partitions are dropped, those of paused ones held; the rest is returned. librdkafka may drop
+  // a pause made just after an assignment, before it served that assignment (confluentinc/
+  // librdkafka#2190, #5591): a batch begun after the pause (`isAfterPause`) that still holds
+  // records of a paused partition shows it, and the partition is paused again.
+  #sort(records: RawRecord[], isAfterPause = false): RawRecord[] {
     const out: RawRecord[] = [];
+    let ignored: PartitionSet | undefined;
     for (const record of records) {
       if (!this.#assigned.has(record.topic, record.partition)) continue;
-      if (this.#paused.has(record.topic, record.partition)) this.#held.push(record);
-      else out.push(record);
+      if (this.#paused.has(record.topic, record.partition)) {
+        this.#held.push(record);
+        if (isAfterPause) (ignored ??= new PartitionSet()).add(record.topic, record.partition);
+      } else out.push(record);
+    }
+    if (ignored !== undefined) {
+      const list = ignored.list();
+      this.#call(() => this.consumer.pause(list));
     }
     return out;
   }

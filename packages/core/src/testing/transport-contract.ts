@@ -201,6 +201,36 @@ export function describeTransportContract(
       await h.pump([m], () => from(0) === 10, 'the resumed partition');
     });
 
+    test('partitions paused as they are assigned deliver nothing, through rebalances, until resumed', async (h) => {
+      // A table's restore pauses partitions from onAssigned, in the assignment's own turn.
+      const topics = [h.name('assign-pause-a'), h.name('assign-pause-b')];
+      const producer = await h.open();
+      await producer.ensureTopics(topics.map((topic) => ({ topic, partitions: 4 })));
+      await h.produce(producer, topics.flatMap((topic) => Array.from({ length: 400 }, (_, i) => record(topic, null, `${i}`, { partition: i % 4 }))));
+      const members: Member[] = [];
+      const join = async (): Promise<void> => {
+        const member = await h.member('assign-pause', topics);
+        member.onAssignedCheck = (partitions) => member.transport.pause(partitions);
+        members.push(member);
+      };
+      const received = () => members.reduce((n, m) => n + m.received.length, 0);
+      for (let size = 1; size <= 3; size++) {
+        await join();
+        await h.pump(members, () => splitsAll(members, 8), `8 partitions split among ${size}`);
+        await h.fetchAll(members, 1_000);
+        assert.equal(received(), 0, `nothing delivered with ${size} member(s)`);
+      }
+      for (const member of members.splice(1)) await member.transport.close();
+      const [last] = members;
+      await h.pump(members, () => last!.owned.length === 8, 'every partition back with one member');
+      await h.fetchAll(members, 1_000);
+      assert.equal(received(), 0, 'nothing delivered after the others left');
+      last!.transport.resume(last!.owned);
+      await h.pump(members, () => last!.received.length >= 800, 'every record once resumed');
+      await h.fetchAll(members);
+      assert.equal(new Set(last!.received.map((r) => `${r.topic}/${r.partition}/${r.offset}`)).size, 800, 'each record once');
+    });
+
     test('fetch with nothing to read waits about waitMs, then returns []', async (h) => {
       const topic = h.name('idle');
       const m = await h.member('idle', [topic], { partitions: 1 });
@@ -457,6 +487,6 @@ function headerPairs(r: RawRecord): Array<[string, string]> {
 }
 
 function splitsAll(members: Member[], partitions: number): boolean {
-  const owned = members.flatMap((m) => m.owned.map((tp) => tp.partition));
+  const owned = members.flatMap((m) => m.owned.map((tp) => `${tp.topic}\0${tp.partition}`));
   return members.every((m) => m.owned.length > 0) && owned.length === partitions && new Set(owned).size === partitions;
 }
