@@ -4,6 +4,7 @@ import type { ClientConfig } from './client-config.js';
 import { connectClient, disconnectQuietly } from './connect-client.js';
 import { publishClientError, publishClientLog } from './diagnostics.js';
 import { brokerError, isFatal } from './kafka-errors.js';
+import { untilKnown } from './until-known.js';
 
 const BATCH = 10_000;
 const POLL_WAIT_MS = 100;
@@ -42,17 +43,22 @@ export class KafkaPartitionReader implements PartitionReader {
     this.#consumer.on('event.log', (event) => publishClientLog(clientId, 'reader', event));
   }
 
+  /** See `PartitionReader.watermarks`; waits, within the query timeout, for partitions the cluster does not know yet. */
   async watermarks(partitions: readonly TopicPartition[]): Promise<PartitionWatermarks[]> {
     await this.#connect();
+    const deadline = Date.now() + this.#queryTimeoutMs;
+    const query = (topic: string, partition: number, timeoutMs: number) =>
+      new Promise<PartitionWatermarks>((resolve, reject) => {
+        this.#consumer.queryWatermarkOffsets(topic, partition, timeoutMs, (err, offsets) => {
+          if (err) reject(err);
+          else resolve({ topic, partition, low: offsets.lowOffset, high: offsets.highOffset });
+        });
+      });
     return Promise.all(
-      partitions.map(
-        ({ topic, partition }) =>
-          new Promise<PartitionWatermarks>((resolve, reject) => {
-            this.#consumer.queryWatermarkOffsets(topic, partition, this.#queryTimeoutMs, (err, offsets) => {
-              if (err) reject(brokerError(`cannot read the offsets of ${topic}[${partition}]`, err));
-              else resolve({ topic, partition, low: offsets.lowOffset, high: offsets.highOffset });
-            });
-          }),
+      partitions.map(({ topic, partition }) =>
+        untilKnown((timeoutMs) => query(topic, partition, timeoutMs), deadline).catch((err: unknown) => {
+          throw brokerError(`cannot read the offsets of ${topic}[${partition}]`, err);
+        }),
       ),
     );
   }
