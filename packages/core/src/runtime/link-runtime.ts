@@ -240,14 +240,7 @@ export class LinkRuntime implements LinkControl, LinkHandle {
               method: 'rpc by key',
               kind: 'plain',
               isAsync: true,
-              // A call can come in while its shard is still being restored (seen once on Kafka
-              // during a rebalance, likely a pause librdkafka lost; the Kafka transport now holds
-              // such records back): it waits for the shard rather than fail.
-              fn: async (electron) => {
-                const tables = this.#tables;
-                if (tables !== undefined && !tables.holds(electron.partition!)) await tables.untilRestored(electron.partition!);
-                return this.#rpc.serveKeyed(electron.value, { topic: electron.previousTopic!, partition: electron.partition!, offset: electron.offset! });
-              },
+              fn: (electron) => this.#rpc.serveKeyed(electron.value, { topic: electron.previousTopic!, partition: electron.partition!, offset: electron.offset! }),
             },
           }
         : undefined;

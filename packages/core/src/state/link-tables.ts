@@ -338,11 +338,6 @@ export class LinkTables implements TableHost, WindowHost {
 
   // --- partitions coming and going ---
 
-  /** See ShardLifecycle.untilRestored. */
-  untilRestored(partition: number): Promise<void> {
-    return this.#shards.untilRestored(partition);
-  }
-
   /** Whether the tables hold (restored) shard `partition`. */
   holds(partition: number): boolean {
     return this.#shards.holds(partition);

@@ -61,15 +61,6 @@ export class ShardLifecycle {
     return `which this instance does not hold${this.#wanted.size > 0 ? ` (it holds ${[...this.#wanted].sort((a, b) => a - b).join(', ')})` : ''}: call the owner by key, ctx.rpc.call({ link, key }, ...)`;
   }
 
-  /**
-   * Resolves once shard `partition` is no longer being restored (usable, revoked meanwhile, or
-   * its restore failed): a call by key that reached this instance before the restore ended waits
-   * for it instead of failing.
-   */
-  async untilRestored(partition: number): Promise<void> {
-    while (this.#state.get(partition) === 'restoring' && this.#lifecycleSteps > 0) await this.#lifecycle;
-  }
-
   /** Whether the tables hold (restored) shard `partition`. */
   holds(partition: number): boolean {
     return this.#state.get(partition) === 'active';
