@@ -91,7 +91,7 @@ check(`${DOCKERFILE}: every workspace package is copied before the install and b
   return `${packages.length} packages and examples`;
 });
 
-check(`${DOCKERFILE}: the runtime has librdkafka's libraries, a non-root user, and runs the built CLI`, () => {
+check(`${DOCKERFILE}: the runtime has librdkafka's libraries, jemalloc, a non-root user, and runs the built CLI`, () => {
   const text = runs(runtime);
   // Each library librdkafka's configure may link, as the build stage's -dev package and the
   // runtime's package; test/docker checks the built image with ldd.
@@ -100,6 +100,8 @@ check(`${DOCKERFILE}: the runtime has librdkafka's libraries, a non-root user, a
     assert.match(runs(build), new RegExp(`apt-get install[^\n]* ${dev}( |$)`), dev);
     assert.match(text, new RegExp(`apt-get install[^\n]* ${pkg}( |$)`), `${pkg} (for ${dev})`);
   }
+  // The launcher loads jemalloc when the system has it (packages/cli/src/bin.ts).
+  assert.match(text, /apt-get install[^\n]* libjemalloc2( |$)/, 'libjemalloc2 (the launcher\'s allocator)');
   const user = all(runtime, 'USER').at(-1)?.rest ?? assert.fail('no USER');
   assert.doesNotMatch(user, /^(root|0)(:|$)/);
   const entrypoint = JSON.parse(all(runtime, 'ENTRYPOINT').at(-1)?.rest ?? assert.fail('no ENTRYPOINT'));

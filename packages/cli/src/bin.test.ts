@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,15 @@ const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
 interface Seen {
   execArgv: string[];
   pid: number;
+  /** Whether libjemalloc is mapped into the process. */
+  jemalloc: boolean;
+  /** LD_PRELOAD as the link's code (and any process it starts) sees it. */
+  preload: string | null;
 }
+
+// Where the launcher looks for jemalloc (Debian's and Alpine's libjemalloc2 among them).
+const JEMALLOC_PATHS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'].map((dir) => join(dir, 'libjemalloc.so.2'));
+const hasJemalloc = JEMALLOC_PATHS.some((path) => existsSync(path));
 
 /** Runs `catenae run <module>` the given way; the module reports its process and exits at import. */
 function runLauncher(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Seen & { childPid: number }> {
@@ -29,7 +38,15 @@ describe('the catenae launcher', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'catenae-bin-'));
     reporter = join(dir, 'report.mjs');
-    await writeFile(reporter, 'console.log(JSON.stringify({ execArgv: process.execArgv, pid: process.pid }));\nprocess.exit(0);\n');
+    await writeFile(
+      reporter,
+      [
+        "import { readFileSync } from 'node:fs';",
+        "const jemalloc = readFileSync('/proc/self/maps', 'utf8').includes('libjemalloc');",
+        'console.log(JSON.stringify({ execArgv: process.execArgv, pid: process.pid, jemalloc, preload: process.env.LD_PRELOAD ?? null }));',
+        'process.exit(0);',
+      ].join('\n'),
+    );
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -47,5 +64,20 @@ describe('the catenae launcher', () => {
   it('still runs as `node bin.js`, with Node’s default', async () => {
     const seen = await runLauncher(process.execPath, [BIN, 'run', reporter]);
     assert.deepEqual(seen.execArgv, []);
+    assert.equal(seen.jemalloc, false);
+  });
+
+  it(`loads jemalloc when the system has it (${hasJemalloc ? 'it has' : 'it has not'}), keeping it out of the environment of processes the link starts`, async () => {
+    const seen = await runLauncher('/bin/sh', [BIN, 'run', reporter], { LD_PRELOAD: '' });
+    assert.equal(seen.jemalloc, hasJemalloc);
+    assert.equal(seen.preload, null);
+  });
+
+  it('keeps a preload of the user’s own beside jemalloc, and CATENAE_MALLOC=system leaves the system’s malloc', async () => {
+    const own = join(dir, 'not-a-library.so');
+    const kept = await runLauncher('/bin/sh', [BIN, 'run', reporter], { LD_PRELOAD: own });
+    assert.equal(kept.preload, own);
+    const system = await runLauncher('/bin/sh', [BIN, 'run', reporter], { CATENAE_MALLOC: 'system' });
+    assert.equal(system.jemalloc, false);
   });
 });
