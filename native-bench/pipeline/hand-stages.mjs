@@ -2,13 +2,16 @@
 // so Catenae is measured against the best of several reasonable hand-written stages (issue 20).
 // `raw` is the stage as it always was; `raw-b<records per consume call>-l<linger.ms>-q<producer
 // queue>` changes it (any part may be left out; q: `def` for librdkafka's default, 100000, or a
-// number with k/m); `raw-user` is the stage of issue 20: consume(5000), linger.ms=5,
-// queue.buffering.max.messages=500000, produce all, flush, commit.
+// number with k/m), `-e` reports failed deliveries (as a stage must to learn of lost records),
+// `-j` runs it with the system's jemalloc (as the catenae launcher runs a link); `raw-user` is the
+// stage of issue 20: consume(5000), linger.ms=5, queue.buffering.max.messages=500000, produce all,
+// flush, commit.
 // Only the middle stage takes these settings; the pipeline's source and sink stay as they are.
+import { existsSync } from 'node:fs';
 import { median } from '../lib/stats.mjs';
 
 /** The hand-written stage as it always was. */
-const RAW = { batch: 10_000, lingerMs: 5, queue: 500_000 };
+const RAW = { batch: 10_000, lingerMs: 5, queue: 500_000, failureReports: false, jemalloc: false };
 
 /** Named hand-written stages, the default set of the drain and pipeline comparisons. */
 export const HAND_VARIANTS = ['raw', 'raw-user', 'raw-b1000', 'raw-b1000-l0', 'raw-b5000-l0', 'raw-b10000-l0', 'raw-b5000-qdef', 'raw-b10000-q1m'];
@@ -35,6 +38,8 @@ export function handSettings(variant) {
     if (part[0] === 'b') settings.batch = Number(value);
     else if (part[0] === 'l') settings.lingerMs = Number(value);
     else if (part[0] === 'q') settings.queue = count(value);
+    else if (part === 'e') settings.failureReports = true;
+    else if (part === 'j') settings.jemalloc = true;
     else throw new Error(`unknown hand-stage setting "${part}" in ${variant}`);
   }
   return settings;
@@ -42,8 +47,17 @@ export function handSettings(variant) {
 
 /** The environment that gives raw.mjs's map stage the variant's settings. */
 export function handStageEnv(variant) {
-  const { batch, lingerMs, queue } = handSettings(variant);
-  return { BENCH_RAW_BATCH: String(batch), BENCH_RAW_LINGER_MS: String(lingerMs), BENCH_RAW_QUEUE: String(queue) };
+  const { batch, lingerMs, queue, failureReports, jemalloc } = handSettings(variant);
+  const env = { BENCH_RAW_BATCH: String(batch), BENCH_RAW_LINGER_MS: String(lingerMs), BENCH_RAW_QUEUE: String(queue), BENCH_RAW_FAILURE_REPORTS: failureReports ? '1' : '0' };
+  if (jemalloc) env.LD_PRELOAD = jemallocPath();
+  return env;
+}
+
+// The system's jemalloc, where the catenae launcher looks for it (packages/cli/src/bin.ts).
+function jemallocPath() {
+  const found = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'].map((dir) => `${dir}/libjemalloc.so.2`).find((path) => existsSync(path));
+  if (found === undefined) throw new Error('a hand stage with `-j` needs jemalloc (apt-get install libjemalloc2)');
+  return found;
 }
 
 /**

@@ -26,10 +26,14 @@ function connect(client) {
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const mapBatch = env('BENCH_RAW_BATCH', 10_000);
 
-function newProducer(lingerMs = 5, queue = 500_000) {
-  const config = { ...common, 'linger.ms': isLatency ? 0 : lingerMs, dr_cb: false };
+function newProducer(lingerMs = 5, queue = 500_000, failureReports = false) {
+  const config = { ...common, 'linger.ms': isLatency ? 0 : lingerMs, dr_cb: failureReports };
   if (queue > 0) config['queue.buffering.max.messages'] = queue;
-  return new Kafka.Producer(config);
+  // A stage that must learn of lost records: librdkafka reports failed deliveries only.
+  if (failureReports) config['delivery.report.only.error'] = true;
+  const producer = new Kafka.Producer(config);
+  if (failureReports) producer.on('delivery-report', (err) => err && process.stderr.write(`delivery failed: ${err.message}\n`));
+  return producer;
 }
 
 function newConsumer(autoCommit) {
@@ -106,7 +110,7 @@ async function source() {
 }
 
 async function map() {
-  const producer = newProducer(env('BENCH_RAW_LINGER_MS', 5), env('BENCH_RAW_QUEUE', 500_000));
+  const producer = newProducer(env('BENCH_RAW_LINGER_MS', 5), env('BENCH_RAW_QUEUE', 500_000), env('BENCH_RAW_FAILURE_REPORTS', 0) === 1);
   const consumer = newConsumer(false);
   await Promise.all([connect(producer), connect(consumer)]);
   consumer.subscribe([settings.input]);
