@@ -29,8 +29,8 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
 fi
 
 # jemalloc: the `catenae` launcher loads it when the system has it (packages/cli/src/bin.ts); a
-# busy link spends 15–40% less CPU per electron with it than with glibc's malloc.
-if command -v apt-get >/dev/null 2>&1 && ! ldconfig -p 2>/dev/null | grep -q 'libjemalloc\.so\.2'; then
+# busy link spends 20–40% more CPU per electron with glibc's malloc.
+if command -v apt-get >/dev/null 2>&1 && ! ls /usr/lib/*/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 2>/dev/null | grep -q .; then
   echo "setup: installing jemalloc (the catenae launcher's allocator)" >&2
   as_root apt-get update -qq >&2
   as_root apt-get install -y -qq libjemalloc2 >&2

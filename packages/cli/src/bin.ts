@@ -4,11 +4,12 @@
 //
 // The three lines above are read by /bin/sh (a symlinked bin, npm's and pnpm's shims); to Node
 // the last two are comments.
-// - The second loads jemalloc into the process when the system has it (Debian's and Alpine's
-//   `libjemalloc2`), unless CATENAE_MALLOC=system. A busy link allocates on its main thread (each
-//   record librdkafka copies) while librdkafka's threads free what the broker acknowledged; glibc's
-//   malloc serialises the two on one lock, and a forwarding link spent 15–40% more CPU per electron
-//   than with jemalloc, which frees across threads without contending (native-bench/RESULTS.md).
+// - The second loads jemalloc into the process when the system has it (Debian's `libjemalloc2`,
+//   Alpine's `jemalloc`), unless CATENAE_MALLOC=system. A busy link allocates on its main thread
+//   (each record librdkafka copies) while librdkafka's threads free what the broker acknowledged;
+//   glibc's malloc serialises the two on one lock, and a forwarding link spent 20–40% more CPU per
+//   electron than with jemalloc, which frees across threads without contending
+//   (native-bench/RESULTS.md).
 // - The third re-executes this file with Node in the same process (exec keeps the pid a supervisor
 //   holds) and a 64 MB young generation, unless NODE_OPTIONS already sets one. A link holds a whole
 //   batch of electrons (up to 10,000 in the synchronous and exactly-once modes) while it handles
