@@ -108,7 +108,7 @@ describe('docker/: the link image and the compose files, built and run', { skip:
     }
   }, { timeout: 10 * 60_000 });
 
-  it('the image carries exactly the libraries librdkafka links, and every native module resolves with ldd', { timeout: 10 * 60_000 }, async () => {
+  it('the image carries exactly the libraries librdkafka links and the launcher’s jemalloc, and every native module resolves with ldd', { timeout: 10 * 60_000 }, async () => {
     // The build stage (tagged by before): librdkafka's own dependencies, by package.
     const librdkafka = '$(ls /opt/catenae/node_modules/.pnpm/node-rdkafka@*/node_modules/node-rdkafka/build/deps/librdkafka.so.1)';
     const needed = await shell(BUILD_STAGE, `for so in $(readelf -d ${librdkafka} | sed -n 's/.*Shared library: \\[\\(.*\\)\\]/\\1/p'); do dpkg -S "*/$so"; done`);
@@ -116,10 +116,11 @@ describe('docker/: the link image and the compose files, built and run', { skip:
     assert.ok(linkedPackages.has('libcurl4') && linkedPackages.has('libssl3'), `librdkafka links ${[...linkedPackages].join(', ')}`);
     const runtimeStage = readFileSync(join(ROOT, 'docker/link.Dockerfile'), 'utf8').split(/^FROM /m).at(-1)!;
     const installed = /apt-get install -y --no-install-recommends ([^\\&\n]+)/.exec(runtimeStage)![1]!.trim().split(/\s+/);
+    // libjemalloc2 is the launcher's allocator (packages/cli/src/bin.ts), checked below.
     assert.deepEqual(
-      installed.filter((pkg) => pkg !== 'ca-certificates').sort(),
+      installed.filter((pkg) => pkg !== 'ca-certificates' && pkg !== 'libjemalloc2').sort(),
       [...linkedPackages].filter((pkg) => pkg !== 'libc6').sort(),
-      'the runtime stage installs the package of each library librdkafka links (the C library aside), and nothing else',
+      'the runtime stage installs the package of each library librdkafka links (the C library aside), jemalloc, and nothing else',
     );
 
     // The runtime image: nothing any native module (glibc builds) or librdkafka needs is missing.
@@ -134,6 +135,10 @@ describe('docker/: the link image and the compose files, built and run', { skip:
     const features = await shell(LINK_IMAGE, `node -p "require(require.resolve('node-rdkafka', { paths: ['/opt/catenae/packages/kafka'] })).features.join(' ')"`);
     for (const feature of ['ssl', 'sasl_scram', 'sasl_gssapi', 'sasl_oauthbearer', 'zstd', 'lz4', 'oidc']) assert.match(features, new RegExp(`\\b${feature}\\b`), `librdkafka has ${feature}: ${features}`);
     assert.equal((await shell(LINK_IMAGE, 'id -u')).trim(), '1000', 'links run as the node user');
+    // A link started as the entrypoint starts it runs on jemalloc.
+    const probe = "import { readFileSync } from 'node:fs'; console.log(readFileSync('/proc/self/maps', 'utf8').includes('libjemalloc')); process.exit(0);";
+    const onJemalloc = await shell(LINK_IMAGE, `echo "${probe}" > /tmp/probe.mjs && /bin/sh /opt/catenae/packages/cli/dist/bin.js run /tmp/probe.mjs`);
+    assert.equal(onJemalloc.trim(), 'true', 'the launcher loads jemalloc in the image');
   });
 
   it('a link in the image (docker run) reaches a broker container over a network of its own', { timeout: 10 * 60_000 }, async () => {
