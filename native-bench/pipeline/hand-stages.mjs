@@ -7,7 +7,7 @@
 // stage of issue 20: consume(5000), linger.ms=5, queue.buffering.max.messages=500000, produce all,
 // flush, commit.
 // Only the middle stage takes these settings; the pipeline's source and sink stay as they are.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { median } from '../lib/stats.mjs';
 
 /** The hand-written stage as it always was. */
@@ -53,9 +53,12 @@ export function handStageEnv(variant) {
   return env;
 }
 
-// The system's jemalloc, where the catenae launcher looks for it (packages/cli/src/bin.ts).
+// The system's jemalloc, found where the catenae launcher looks for it: the candidates of the
+// `for j in ...` loop of its sh preamble (packages/cli/src/bin.ts).
 function jemallocPath() {
-  const found = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'].map((dir) => `${dir}/libjemalloc.so.2`).find((path) => existsSync(path));
+  const preamble = readFileSync(new URL('../../packages/cli/dist/bin.js', import.meta.url), 'utf8').split('\n')[1] ?? '';
+  const candidates = /for j in ([^;]+);/.exec(preamble)?.[1]?.trim().split(/\s+/) ?? [];
+  const found = candidates.find((path) => existsSync(path));
   if (found === undefined) throw new Error('a hand stage with `-j` needs jemalloc (apt-get install libjemalloc2)');
   return found;
 }

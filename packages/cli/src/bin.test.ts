@@ -18,7 +18,8 @@ interface Seen {
   preload: string | null;
 }
 
-// Where the launcher looks for jemalloc (Debian's and Alpine's libjemalloc2 among them).
+// Where the launcher looks for jemalloc (Debian's libjemalloc2 and Alpine's jemalloc among them),
+// written out here so the test does not take the launcher's word for it.
 const JEMALLOC_PATHS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'].map((dir) => join(dir, 'libjemalloc.so.2'));
 const hasJemalloc = JEMALLOC_PATHS.some((path) => existsSync(path));
 
