@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { Link } from '../decorators/link.js';
+import { Table } from '../decorators/table.js';
 import { Transform } from '../decorators/transform.js';
-import type { Electron } from '../electron.js';
+import { Electron } from '../electron.js';
+import type { KeyedTable } from '../state/keyed-table.js';
 import { TestDriver } from '../testing/test-driver.js';
 
 const broker = new EmbeddedBroker();
@@ -20,7 +22,57 @@ class Careful {
   }
 }
 
+@Link({ name: 'Tally', inputs: ['votes'], output: 'tallies' })
+class Tally {
+  @Table() votes!: KeyedTable<string, number>;
+
+  @Transform()
+  async tally(vote: Electron<string>) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const n = (this.votes.get(vote.key!) ?? 0) + 1;
+    this.votes.set(vote.key!, n);
+    return new Electron({ key: vote.key, value: n });
+  }
+}
+
+/** Resolves once `holds()` is true; rejects after `timeoutMs`. */
+async function until(holds: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!holds()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe('synchronous mode', () => {
+  for (const mode of ['synchronous', 'exactly-once'] as const) {
+    it(`[${mode}] a batch whose last electron was asynchronous sends its table changes and commits without waiting for the commit tick`, async (t) => {
+      // The link's periodic commit never fires: a batch that waited for it would never end.
+      t.mock.timers.enable({ apis: ['setInterval'] });
+      // A broker of its own: the two modes would share the table's changelog.
+      const votesBroker = new EmbeddedBroker();
+      votesBroker.createTopic('votes', 1);
+      const driver = await TestDriver.start([Tally], { broker: votesBroker, links: { Tally: { mode } } });
+      try {
+        for (const key of ['x', 'y', 'x']) {
+          await driver.send('votes', new Electron({ key, value: 'vote' }));
+          const sent = votesBroker.topicRecords('votes').length;
+          await until(() => votesBroker.committed('catenae_tally', 'votes', 0) === sent, 5000, `vote ${sent} committed`);
+        }
+        assert.deepEqual(
+          driver.read<number>('tallies').map((e) => [e.key, e.value]),
+          [
+            ['x', 1],
+            ['y', 1],
+            ['x', 2],
+          ],
+        );
+      } finally {
+        await driver.close();
+      }
+    });
+  }
+
   it('commits inputs only after their outputs are acknowledged, and before handling more', async () => {
     broker.createTopic('orders', 1);
     const driver = await TestDriver.start([Careful], { broker, links: { Careful: { mode: 'synchronous' } } });
