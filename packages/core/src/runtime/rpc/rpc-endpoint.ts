@@ -9,7 +9,7 @@ import { errorFields } from '../error-fields.js';
 import { withDeadline } from '../with-deadline.js';
 import { publishRpcCall } from './publish-rpc-call.js';
 import { RpcClient } from './rpc-client.js';
-import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcRequest } from './rpc-envelope.js';
+import { parseRpcMessage, type RpcCaller, type RpcMessage, type RpcReply, type RpcRequest } from './rpc-envelope.js';
 import { LinkTracing } from '../../tracing/link-tracing.js';
 import { TRACEPARENT_HEADER } from '../../tracing/traceparent.js';
 import { refreshTracing, tracingState } from '../../tracing/tracing-state.js';
@@ -159,7 +159,8 @@ export class RpcEndpoint {
 
   /**
    * Answers a call by key, read by the link's own consumer from its keyed call topic (so the
-   * owner of the key's partition answers, in the order it reads that partition). Never rejects.
+   * owner of the key's partition answers, in the order it reads that partition). Resolves once
+   * the method has run and its reply is handed to the producer; never rejects.
    */
   serveKeyed(value: unknown, source: RpcSource): Promise<void> {
     return this.#serve(value, source, false);
@@ -178,7 +179,7 @@ export class RpcEndpoint {
       request = message;
     } catch (err) {
       this.#logger.warn(`ignored a malformed RPC message on ${where}: ${errorMessage(err)}`, { ...source, ...errorFields(err) });
-      await this.#replyToMalformed(value, err);
+      this.#replyToMalformed(value, err);
       return;
     }
     const { method, from, id, replyTo, deadline } = request;
@@ -203,25 +204,34 @@ export class RpcEndpoint {
       const run = tracingState.isOn ? () => this.#tracing.serve(method, from, traceparent, call) : call;
       const result = await (isExclusive ? this.#host.runExclusive(run) : run());
       publishRpcCall(this.#host.self.link, method, 'served', 'ok', startedAt);
-      if (id !== undefined) await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: true, result });
+      if (id !== undefined) this.#reply(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: true, result });
     } catch (err) {
       publishRpcCall(this.#host.self.link, method, 'served', 'error', startedAt);
       const level = isCatenaeError(err, ErrorCode.RpcUnknownMethod) ? 'warn' : 'error';
       this.#logger[level](`RPC ${method} from ${from.link}(${from.uid}) failed: ${errorMessage(err)}`);
       if (id === undefined) return;
       const code = isCatenaeError(err) ? err.code : ErrorCode.RpcFailed;
-      await this.#send(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: false, error: { message: err instanceof Error ? err.message : String(err), code } }).catch(
-        (sendErr: Error) => this.#logger.warn(`could not send the RPC error reply: ${sendErr.message}`, errorFields(sendErr)),
-      );
+      this.#reply(replyTo!, { kind: 'reply', id, from: this.#host.self, ok: false, error: { message: err instanceof Error ? err.message : String(err), code } });
     }
   }
 
+  /**
+   * Sends a reply without waiting for the broker to acknowledge it: a call by key is an electron
+   * of its partition, and in the sequential modes the partition's next electrons would otherwise
+   * wait a produce round trip per call. A reply that cannot be delivered is logged; its caller
+   * gets CATENAE_RPC_TIMEOUT.
+   * @throws what encoding the reply throws (a result the codec cannot encode), at once.
+   */
+  #reply(topic: string, message: RpcReply): void {
+    this.#send(topic, message).catch((err: Error) => this.#logger.warn(`could not send the RPC reply to ${topic}: ${err.message}`, errorFields(err)));
+  }
+
   /** A malformed call that still says where to answer gets an error reply. */
-  async #replyToMalformed(value: unknown, err: unknown): Promise<void> {
+  #replyToMalformed(value: unknown, err: unknown): void {
     const { id, replyTo } = (value ?? {}) as { id?: unknown; replyTo?: unknown };
     if (typeof id !== 'string' || typeof replyTo !== 'string') return;
     const error = { message: errorMessage(err), code: ErrorCode.RpcFailed };
-    await this.#send(replyTo, { kind: 'reply', id, from: this.#host.self, ok: false, error }).catch(() => undefined);
+    this.#reply(replyTo, { kind: 'reply', id, from: this.#host.self, ok: false, error });
   }
 
   #send(topic: string, message: RpcMessage, route?: { key: Buffer; partition: number }, traceparent?: string): Promise<void> {
