@@ -1,6 +1,9 @@
-import { defineLink, ErrorCode, startLink, type LinkHandle, type RpcTarget } from '@catenae/core';
+import { defineLink, ErrorCode, partitionForKey, startLink, type LinkHandle, type RpcTarget } from '@catenae/core';
 import '@catenae/kafka';
 import { KEYS } from './cluster-topology.js';
+
+/** Partitions of the callee's keyed call topic (as many as its input's). */
+const KEYED_PARTITIONS = 4;
 
 /** A call is "hung" when it has not settled this long after its own timeout. */
 const SLACK_MS = 5000;
@@ -11,6 +14,8 @@ const SLACK_MS = 5000;
  * CATENAE_STATE), `timeout` (CATENAE_RPC_TIMEOUT), `hung`, or `failed` (anything else).
  */
 export interface CallOutcome {
+  /** `by link`, or `by key k7 (partition 2)`: where the call went. */
+  target: string;
   issuedAt: number;
   settledMs: number | undefined;
   result: string;
@@ -32,7 +37,9 @@ export class RpcProbe {
     this.#loop = (async () => {
       for (let i = 0; this.#calling; i++) {
         const key = `k${i % KEYS}`;
-        this.outcomes.push(callOnce(caller, i % 2 === 0 ? link : { link, key }, method, key, timeoutMs));
+        const byKey = i % 2 === 1;
+        const target = byKey ? `by key ${key} (partition ${partitionForKey(Buffer.from(key), KEYED_PARTITIONS)})` : 'by link';
+        this.outcomes.push(callOnce(caller, byKey ? { link, key } : link, target, method, key, timeoutMs));
         await new Promise((resolve) => setTimeout(resolve, everyMs));
       }
     })();
@@ -64,7 +71,7 @@ export class RpcProbe {
   }
 }
 
-async function callOnce(caller: LinkHandle, to: RpcTarget, method: string, key: string, timeoutMs: number): Promise<CallOutcome> {
+async function callOnce(caller: LinkHandle, to: RpcTarget, target: string, method: string, key: string, timeoutMs: number): Promise<CallOutcome> {
   const issuedAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(resolve, timeoutMs + SLACK_MS, 'hung')));
@@ -74,7 +81,7 @@ async function callOnce(caller: LinkHandle, to: RpcTarget, method: string, key: 
   );
   const result = await Promise.race([call, hung]);
   clearTimeout(timer);
-  return { issuedAt, settledMs: result === 'hung' ? undefined : Date.now() - issuedAt, result };
+  return { target, issuedAt, settledMs: result === 'hung' ? undefined : Date.now() - issuedAt, result };
 }
 
 /** Outcomes counted by result (`answered`, `timeout`, ...). */
@@ -82,6 +89,19 @@ export function countOutcomes(outcomes: readonly CallOutcome[]): Map<string, num
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.result, (counts.get(o.result) ?? 0) + 1);
   return counts;
+}
+
+/** Outcomes by target and result, for a failure message: `by link: 70 answered, 3 timeout; ...`. */
+export function describeByTarget(outcomes: readonly CallOutcome[]): string {
+  const byTarget = new Map<string, CallOutcome[]>();
+  for (const o of outcomes) {
+    const target = o.target.replace(/ k\d+ /, ' ');
+    byTarget.set(target, [...(byTarget.get(target) ?? []), o]);
+  }
+  return [...byTarget.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([target, list]) => `${target}: ${[...countOutcomes(list).entries()].map(([result, n]) => `${n} ${result}`).join(', ')}`)
+    .join('; ');
 }
 
 // An error the called instance sent back: its code came with the reply (the caller's own
