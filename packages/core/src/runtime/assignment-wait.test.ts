@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { AssignmentWait } from './assignment-wait.js';
+import { until } from '../testing/fixtures/until.js';
 
 function capture(): { logger: winston.Logger; lines: { message: string; group?: string; waitedMs?: number }[] } {
   const lines: { message: string }[] = [];
@@ -14,14 +15,6 @@ function capture(): { logger: winston.Logger; lines: { message: string; group?: 
     },
   });
   return { logger: winston.createLogger({ level: 'info', transports: [new winston.transports.Stream({ stream })] }), lines };
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('AssignmentWait', () => {

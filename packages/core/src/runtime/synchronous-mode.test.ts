@@ -7,6 +7,7 @@ import { Transform } from '../decorators/transform.js';
 import { Electron } from '../electron.js';
 import type { KeyedTable } from '../state/keyed-table.js';
 import { TestDriver } from '../testing/test-driver.js';
+import { until } from '../testing/fixtures/until.js';
 
 const broker = new EmbeddedBroker();
 /** At each electron's start: the committed input offset, and how many outputs the broker holds. */
@@ -35,15 +36,6 @@ class Tally {
   }
 }
 
-/** Resolves once `holds()` is true; rejects after `timeoutMs`. */
-async function until(holds: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!holds()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('synchronous mode', () => {
   for (const mode of ['synchronous', 'exactly-once'] as const) {
     it(`[${mode}] a batch whose last electron was asynchronous sends its table changes and commits without waiting for the commit tick`, async (t) => {
@@ -57,7 +49,7 @@ describe('synchronous mode', () => {
         for (const key of ['x', 'y', 'x']) {
           await driver.send('votes', new Electron({ key, value: 'vote' }));
           const sent = votesBroker.topicRecords('votes').length;
-          await until(() => votesBroker.committed('catenae_tally', 'votes', 0) === sent, 5000, `vote ${sent} committed`);
+          await until(() => votesBroker.committed('catenae_tally', 'votes', 0) === sent, `vote ${sent} committed`);
         }
         assert.deepEqual(
           driver.read<number>('tallies').map((e) => [e.key, e.value]),

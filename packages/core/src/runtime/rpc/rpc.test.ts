@@ -8,6 +8,7 @@ import { Transform } from '../../decorators/transform.js';
 import { TestDriver } from '../../testing/test-driver.js';
 import type { Context } from '../context.js';
 import { instanceTopic } from './rpc-topics.js';
+import { until } from '../../testing/fixtures/until.js';
 
 const calls: { uid: string; method: string; args: unknown; caller: string | undefined }[] = [];
 
@@ -50,14 +51,6 @@ class Other {
   @Rpc()
   hello(args: unknown, ctx: Context) {
     calls.push({ uid: ctx.uid, method: 'hello', args, caller: ctx.caller?.link });
-  }
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
