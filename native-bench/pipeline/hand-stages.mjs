@@ -57,7 +57,8 @@ export function handStageEnv(variant) {
 // `for j in ...` loop of its sh preamble (packages/cli/src/bin.ts).
 function jemallocPath() {
   const preamble = readFileSync(new URL('../../packages/cli/dist/bin.js', import.meta.url), 'utf8').split('\n')[1] ?? '';
-  const candidates = /for j in ([^;]+);/.exec(preamble)?.[1]?.trim().split(/\s+/) ?? [];
+  const candidates = /for j in ([^;]+);/.exec(preamble)?.[1]?.trim().split(/\s+/);
+  if (candidates === undefined) throw new Error('a hand stage with `-j` reads where to look for jemalloc from packages/cli/dist/bin.js: run pnpm build');
   const found = candidates.find((path) => existsSync(path));
   if (found === undefined) throw new Error('a hand stage with `-j` needs jemalloc (apt-get install libjemalloc2)');
   return found;
