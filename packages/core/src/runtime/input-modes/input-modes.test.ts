@@ -93,7 +93,9 @@ describe('input modes', () => {
     assert.ok(Math.abs(high + mid + low - 2700) < 1e-6);
   });
 
-  it('exp: a turn is not given up at its first empty fetch when the previous batch took long (a resumed Kafka partition needs a round trip)', () => {
+  it('exp: a turn is not given up at its first empty fetch when the previous batch took long (a resumed Kafka partition needs a round trip)', (t) => {
+    // The selector starts a turn at Date.now(): frozen, so `start` is that instant, not a tick before it.
+    t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     let open = '';
     const selector = new ExpSelector(() => undefined, (partitions) => (open = partitions[0]!.topic), [
       { topic: 'high', priority: 1 },
