@@ -58,7 +58,10 @@ export async function coordinatorKill(cluster: LocalCluster, processes: FaultPro
     const leaving = Promise.all(topologies.flatMap((t, i) => joiners[i]!.map((relay) => t.stopRelay(relay))));
     await cluster.kill(atLeave);
     killed.push(`node ${atLeave} at the leave`);
-    assert.deepEqual(await leaving, new Array(2 * modes.length).fill(0), 'the leaving instances drained and exited 0');
+    const codes = await leaving;
+    // A separate line from the producer's end: a slow exit (once ~10 min in CI) shows which it was.
+    progress(`coordinator kill: the joiners exited (${codes.join(', ')})`);
+    assert.deepEqual(codes, new Array(2 * modes.length).fill(0), 'the leaving instances drained and exited 0');
   } finally {
     scaling = false;
     await producing.catch(() => undefined);

@@ -14,6 +14,8 @@ export const KEYS = 100;
 
 /** Flags of every link the cluster tests start: assignments logged (`info`), no announcements (a producer less per process). */
 const QUIET = ['--log-level', 'info', '--announce-interval', '0'];
+/** A relay's exit after SIGTERM taking longer than this is worth its log lines in the test's output. */
+const SLOW_EXIT_S = 60;
 
 /** An execution mode: its name and its `catenae run` flags. */
 export type Mode = readonly [name: 'async' | 'sequential' | 'synchronous' | 'exactly-once', flags: readonly string[]];
@@ -110,10 +112,17 @@ export class ClusterTopology {
     return relay;
   }
 
-  /** SIGTERM to one relay instance, which leaves the topology; its exit code. */
+  /**
+   * SIGTERM to one relay instance, which leaves the topology; its exit code. An exit that takes
+   * over a minute prints the relay's last lines, so a run without FAULT_LOGS shows where it waited.
+   */
   async stopRelay(relay: CatenaeProcess): Promise<number | null> {
     this.relays.splice(this.relays.indexOf(relay), 1);
-    return relay.stop();
+    const startedAt = Date.now();
+    const code = await relay.stop();
+    const seconds = (Date.now() - startedAt) / 1000;
+    if (seconds > SLOW_EXIT_S) progress(`a relay took ${seconds.toFixed(0)} s to exit (${code}); its last lines:\n${relay.stderr.slice(-15).join('\n')}`);
+    return code;
   }
 
   /** Starts the counting sink (`extra`: more flags, such as `--uid`). */
