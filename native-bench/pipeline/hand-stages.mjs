@@ -18,6 +18,14 @@ export const HAND_VARIANTS = ['raw', 'raw-user', 'raw-b1000', 'raw-b1000-l0', 'r
 
 const ALIASES = { 'raw-user': 'raw-b5000-l5-q500k' };
 
+// A named stage with more settings after it: `raw-user-j` is raw-user's settings, then `-j`.
+function expandAlias(variant) {
+  for (const [name, settings] of Object.entries(ALIASES)) {
+    if (variant === name || variant.startsWith(`${name}-`)) return settings + variant.slice(name.length);
+  }
+  return variant;
+}
+
 /** Whether a variant name is a hand-written node-rdkafka stage. */
 export function isHandVariant(variant) {
   return variant === 'raw' || variant.startsWith('raw-');
@@ -33,7 +41,7 @@ function count(text) {
 /** The settings of a hand variant: { batch, lingerMs, queue } (queue 0: librdkafka's default). */
 export function handSettings(variant) {
   const settings = { ...RAW };
-  for (const part of (ALIASES[variant] ?? variant).split('-').slice(1)) {
+  for (const part of expandAlias(variant).split('-').slice(1)) {
     const value = part.slice(1);
     if (part[0] === 'b') settings.batch = Number(value);
     else if (part[0] === 'l') settings.lingerMs = Number(value);
