@@ -1,7 +1,8 @@
 // A process of a benchmark run, seen from the harness: its JSON lines on stdout, its log lines on
 // stderr, its CPU time, and a clean end.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const CLOCK_TICK_US = 10_000; // USER_HZ is 100 on Linux
@@ -49,7 +50,11 @@ export class BenchProcess {
     this.#waiters = [];
     this.#collectors = [];
     createInterface({ input: this.child.stdout }).on('line', (line) => {
-      if (!line.startsWith('{')) return;
+      if (!line.startsWith('{')) {
+        // BENCH_STDOUT_DIR=dir keeps what else a stage prints (V8's GC traces) in dir/<name>.log.
+        if (process.env.BENCH_STDOUT_DIR) appendFileSync(join(process.env.BENCH_STDOUT_DIR, `${name}.log`), `${line}\n`);
+        return;
+      }
       try {
         this.messages.push(JSON.parse(line));
       } catch {
