@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { uniqueTopic } from '../support/catenae-process.js';
+import { commitAfterGroupCoordinatorLeft } from './cluster-coordinator-gone.js';
 import { coordinatorKill } from './cluster-coordinator-kill.js';
 import { leaderKill } from './cluster-leader-kill.js';
 import { rollingRestart } from './cluster-rolling-restart.js';
@@ -66,4 +67,8 @@ describe('a three-node Kafka cluster with brokers that die', { timeout: 2_700_00
       await coordinatorKill(cluster, processes, [mode]);
     });
   }
+
+  it("a transaction's offsets after the group coordinator's node left the cluster (librdkafka#5511): answered on the same producer, committed", async () => {
+    await commitAfterGroupCoordinatorLeft(cluster);
+  });
 });

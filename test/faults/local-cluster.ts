@@ -154,6 +154,25 @@ export class LocalCluster {
     return (await this.#partitionsOf('__consumer_offsets')).find((p) => p.id === partition)!.leader;
   }
 
+  /**
+   * The node coordinating the transactions of `transactionalId`: the leader of its partition of
+   * `__transaction_state` (which the first transactional producer of the cluster creates).
+   */
+  async transactionCoordinatorOf(transactionalId: string): Promise<number> {
+    const partitions = await this.#partitionsOf('__transaction_state');
+    const partition = partitionOfKey(transactionalId, partitions.length);
+    return partitions.find((p) => p.id === partition)!.leader;
+  }
+
+  /** The node ids the cluster's metadata lists now. */
+  async listedNodes(): Promise<number[]> {
+    const client = this.#client();
+    const metadata = await new Promise<Kafka.Metadata>((resolve, reject) =>
+      client.getMetadata({ allTopics: false, timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data))),
+    );
+    return metadata.brokers.map((b) => b.id).sort();
+  }
+
   async #partitionsOf(topic: string): Promise<Kafka.PartitionMetadata[]> {
     const client = this.#client();
     const metadata = await new Promise<Kafka.Metadata>((resolve, reject) =>
@@ -221,10 +240,15 @@ export class LocalCluster {
  * `Utils.abs(group.hashCode()) % partitions`, Java's String.hashCode over UTF-16 code units.
  */
 export function offsetsPartitionOf(group: string): number {
+  return partitionOfKey(group, OFFSETS_PARTITIONS);
+}
+
+// How Kafka places a group or a transactional id on its internal topic: Java's String.hashCode,
+// made positive by Kafka's Utils.abs (Integer.MIN_VALUE maps to 0), modulo the partitions.
+function partitionOfKey(key: string, partitions: number): number {
   let hash = 0;
-  for (let i = 0; i < group.length; i++) hash = (Math.imul(31, hash) + group.charCodeAt(i)) | 0;
-  // Kafka's Utils.abs: Integer.MIN_VALUE maps to 0.
-  return (hash === -2147483648 ? 0 : Math.abs(hash)) % OFFSETS_PARTITIONS;
+  for (let i = 0; i < key.length; i++) hash = (Math.imul(31, hash) + key.charCodeAt(i)) | 0;
+  return (hash === -2147483648 ? 0 : Math.abs(hash)) % partitions;
 }
 
 /** The node leading the most partitions in `counts` (the lowest id on a tie). */

@@ -21,6 +21,13 @@ describe('producerConfig', () => {
     assert.equal(user['sticky.partitioning.linger.ms'], '10', 'a user may choose sticky batches again');
   });
 
+  it('a transactional producer closes idle connections, which ends a sendOffsetsToTransaction stuck on a departed coordinator', () => {
+    assert.equal(producerConfig({ ...base, transactional: true }).global['connections.max.idle.ms'], 10_000);
+    assert.equal(producerConfig({ ...base, idempotent: true }).global['connections.max.idle.ms'], undefined, 'other producers keep their connections');
+    const user = producerConfig({ ...base, transactional: true, config: { 'connections.max.idle.ms': '0' } }).global;
+    assert.equal(user['connections.max.idle.ms'], '0', 'a user may keep them open');
+  });
+
   it('reports failed records only, a transactional producer too (its commit flushes every record)', () => {
     assert.equal(producerConfig(base).global['delivery.report.only.error'], true);
     const transactional = producerConfig({ ...base, transactional: true }).global;

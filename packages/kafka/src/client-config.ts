@@ -46,6 +46,9 @@ const TOPIC_LEVEL = new Set([
   'consume.callback.max.messages',
 ]);
 
+/** A transactional producer closes a broker connection idle this long (see producerConfig). */
+export const TRANSACTIONAL_IDLE_CONNECTION_MS = 10_000;
+
 /** The producer's configuration: murmur2 partitioning (as Java clients), delivery reports on. */
 export function producerConfig(input: ClientConfigInput): ClientConfig {
   const defaults: RdkafkaConfig = {
@@ -64,6 +67,14 @@ export function producerConfig(input: ClientConfigInput): ClientConfig {
   if (input.idempotent === true || input.transactional === true) {
     defaults['enable.idempotence'] = true;
     defaults['acks'] = 'all';
+  }
+  if (input.transactional === true) {
+    // Once the group coordinator's node has left the cluster, librdkafka's sendOffsetsToTransaction
+    // waits for some broker's connection to go up or down, and may wait for ever
+    // (confluentinc/librdkafka#5511): the call holds a thread of libuv's pool, which Node joins at
+    // exit, so a stopping link hung after "stopped" until the broker dropped an idle connection
+    // (600 s). Closing connections idle this long is such a change, and answers the call.
+    defaults['connections.max.idle.ms'] = TRANSACTIONAL_IDLE_CONNECTION_MS;
   }
   // librdkafka reports failed records only: FlushProducer acknowledges batches by rounds of
   // flushes, and a transaction's commit flushes its records (HandoverProducer).
