@@ -170,7 +170,7 @@ export class LocalCluster {
     const metadata = await new Promise<Kafka.Metadata>((resolve, reject) =>
       client.getMetadata({ allTopics: false, timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data))),
     );
-    return metadata.brokers.map((b) => b.id).sort();
+    return metadata.brokers.map((b) => b.id).sort((a, b) => a - b);
   }
 
   async #partitionsOf(topic: string): Promise<Kafka.PartitionMetadata[]> {
