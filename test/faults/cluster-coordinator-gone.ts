@@ -47,8 +47,11 @@ export async function commitAfterGroupCoordinatorLeft(cluster: LocalCluster): Pr
     const clientId = uniqueTopic('coord_gone');
     const transactionCoordinator = await cluster.transactionCoordinatorOf(`catenae-${clientId}`);
     let group = uniqueTopic('coord_gone');
-    while ((await cluster.coordinatorOf(group)) === transactionCoordinator) group = uniqueTopic('coord_gone');
-    const groupCoordinator = await cluster.coordinatorOf(group);
+    let groupCoordinator = await cluster.coordinatorOf(group);
+    while (groupCoordinator === transactionCoordinator) {
+      group = uniqueTopic('coord_gone');
+      groupCoordinator = await cluster.coordinatorOf(group);
+    }
 
     const member = await connected({ clientId, groupId: group, transactional: true, idempotent: true });
     const transactions = member.transactions!;

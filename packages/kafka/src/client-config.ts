@@ -47,7 +47,7 @@ const TOPIC_LEVEL = new Set([
 ]);
 
 /** A transactional producer closes a broker connection idle this long (see producerConfig). */
-export const TRANSACTIONAL_IDLE_CONNECTION_MS = 10_000;
+const TRANSACTIONAL_IDLE_CONNECTION_MS = 10_000;
 
 /** The producer's configuration: murmur2 partitioning (as Java clients), delivery reports on. */
 export function producerConfig(input: ClientConfigInput): ClientConfig {
