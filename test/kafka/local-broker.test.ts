@@ -1,6 +1,5 @@
-// kafkaUp / kafkaDown, the local broker behind `catenae kafka up|down`. The restart cycle runs on
-// KAFKA_CYCLE_PORT, else on the local test broker's own port: it stops and starts the broker
-// there and leaves it as it found it (test files run one at a time); no second broker is started.
+// kafkaUp / kafkaDown, the local broker behind `catenae kafka up|down`. The restart cycle runs a
+// second broker of its own, on KAFKA_CYCLE_PORT or a free port, with a fresh data dir.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -53,38 +52,58 @@ describe('kafkaUp and kafkaDown', { timeout: 180_000 }, () => {
     await assert.rejects(kafkaDown({ port: -1 }), { code: ErrorCode.BadFlag });
   });
 
-  const cyclePort = process.env['KAFKA_CYCLE_PORT'] ?? local?.[1];
-  it('down stops the broker and up brings it back with its topics', { skip: cyclePort === undefined && 'KAFKA_BOOTSTRAP is not local' }, async () => {
-    const port = Number(cyclePort);
+  // A broker of its own, fresh: restarting the suite's broker, which holds thousands of partitions
+  // by the time this file runs, takes minutes on two cores.
+  it('down stops the broker and up brings it back with its topics', { skip: local === null && 'KAFKA_BOOTSTRAP is not local' }, async () => {
+    const port = Number(process.env['KAFKA_CYCLE_PORT'] ?? (await freePortPair()));
+    const where = { port, dataDir: join(scratch, 'cycle') };
     const bootstrap = `127.0.0.1:${port}`;
-    const wasUp = await kafkaDown({ port });
-    const first = await kafkaUp({ port });
-    assert.equal(first.alreadyRunning, false);
-    assert.ok(first.pid !== undefined);
-    const topic = uniqueName('cycle');
-    const factory = createKafkaTransport({ brokers: bootstrap });
-    const producer = factory.create({ clientId: uniqueName('cycle') });
-    await producer.connect();
-    await producer.ensureTopics([{ topic, partitions: 1 }]);
-    await produceAll(producer, [outgoing(topic, null, 'kept')]);
-    await producer.close();
-    assert.equal((await kafkaUp({ port })).pid, first.pid, 'a second up starts nothing');
-    assert.equal(await kafkaDown({ port }), true);
-    // Gone, and reaped: this process started it.
-    await waitFor(() => !isAlive(first.pid!), 'the broker process to go', 5000);
-    assert.equal(await kafkaDown({ port }), false);
-    const second = await kafkaUp({ port });
-    assert.equal(second.alreadyRunning, false);
-    const consumer = factory.create({ clientId: uniqueName('cycle'), groupId: uniqueName('cycle') });
-    await consumer.connect();
-    consumer.subscribe([topic], { onAssigned() {}, onRevoked() {} });
-    const received: RawRecord[] = [];
-    await fetchUntil(consumer, received, () => received.length === 1, 'the record produced before the restart');
-    assert.equal(received[0]!.value?.toString(), 'kept');
-    await consumer.close();
-    if (!wasUp) await kafkaDown({ port });
+    try {
+      const first = await kafkaUp(where);
+      assert.equal(first.alreadyRunning, false);
+      assert.ok(first.pid !== undefined);
+      const topic = uniqueName('cycle');
+      const factory = createKafkaTransport({ brokers: bootstrap });
+      const producer = factory.create({ clientId: uniqueName('cycle') });
+      await producer.connect();
+      await producer.ensureTopics([{ topic, partitions: 1 }]);
+      await produceAll(producer, [outgoing(topic, null, 'kept')]);
+      await producer.close();
+      assert.equal((await kafkaUp(where)).pid, first.pid, 'a second up starts nothing');
+      assert.equal(await kafkaDown(where), true);
+      // Gone, and reaped: this process started it.
+      await waitFor(() => !isAlive(first.pid!), 'the broker process to go', 5000);
+      assert.equal(await kafkaDown(where), false);
+      const second = await kafkaUp(where);
+      assert.equal(second.alreadyRunning, false);
+      const consumer = factory.create({ clientId: uniqueName('cycle'), groupId: uniqueName('cycle') });
+      await consumer.connect();
+      consumer.subscribe([topic], { onAssigned() {}, onRevoked() {} });
+      const received: RawRecord[] = [];
+      await fetchUntil(consumer, received, () => received.length === 1, 'the record produced before the restart');
+      assert.equal(received[0]!.value?.toString(), 'kept');
+      await consumer.close();
+    } finally {
+      await kafkaDown(where);
+    }
   });
 });
+
+/** A port whose next one is free too (the controller's), below the kernel's ephemeral range. */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    if ((await canListen(port)) && (await canListen(port + 1))) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
 
 function isAlive(pid: number): boolean {
   try {

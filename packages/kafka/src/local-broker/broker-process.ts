@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrokerLayout } from './broker-layout.js';
+import { LogActivity } from './log-activity.js';
 
 /**
  * Whether `pid` is a live local broker: on Linux its command line must name `kafka.Kafka`, so a
@@ -75,14 +76,18 @@ export async function startBrokerProcess(layout: BrokerLayout, java: string, max
 
 /**
  * Stops a broker: SIGTERM (a controlled shutdown), then SIGKILL if it is still there after
- * `timeoutMs`; `first: 'SIGKILL'` kills it at once (a crash). Resolves once the process is gone
- * and the pid file removed.
+ * `timeoutMs` (longer while it keeps writing its log, as one closing thousands of partitions
+ * does: see {@link LogActivity}); `first: 'SIGKILL'` kills it at once (a crash). Resolves once the
+ * process is gone and the pid file removed.
  */
 export async function stopBrokerProcess(layout: BrokerLayout, pid: number, timeoutMs: number, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   signal(pid, first);
-  if (!(await exited(pid, Date.now() + timeoutMs))) {
+  const activity = new LogActivity(layout.logFile);
+  const deadline = Date.now() + timeoutMs;
+  if (!(await exited(pid, (now) => activity.expired(deadline, now)))) {
     signal(pid, 'SIGKILL');
-    await exited(pid, Date.now() + 10_000);
+    const killDeadline = Date.now() + 10_000;
+    await exited(pid, (now) => now >= killDeadline);
   }
   await rm(layout.pidFile, { force: true });
 }
@@ -95,9 +100,10 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-async function exited(pid: number, deadline: number): Promise<boolean> {
+/** Polls until the process is gone (true) or `over(now)` says to stop waiting (false). */
+async function exited(pid: number, over: (now: number) => boolean): Promise<boolean> {
   while (isBrokerAlive(pid)) {
-    if (Date.now() >= deadline) return false;
+    if (over(Date.now())) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return true;

@@ -12,7 +12,10 @@ export interface KafkaDownOptions {
   /** As given to `kafkaUp` (default `~/.cache/catenae`). */
   cacheDir?: string;
   logger?: BrokerLogger;
-  /** How long a controlled shutdown may take before SIGKILL (default 30000 ms). */
+  /**
+   * How long a controlled shutdown may take before SIGKILL (default 30000 ms); up to five minutes
+   * more while the broker keeps writing its log.
+   */
   timeoutMs?: number;
   /** Also delete the data dir: topics, offsets, logs. */
   removeData?: boolean;

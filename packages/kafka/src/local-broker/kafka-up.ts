@@ -6,6 +6,7 @@ import { brokerLayout, brokerPort, KAFKA_VERSION, type BrokerLayout } from './br
 import { isBrokerAlive, runningBrokerPid, startBrokerProcess, stopBrokerProcess } from './broker-process.js';
 import { isPortOpen, probeBroker } from './probe-broker.js';
 import { resolveBrokerJars, type BrokerLogger } from './resolve-broker-jars.js';
+import { LogActivity } from './log-activity.js';
 import { lastLine, runCommand } from './run-command.js';
 import { scramFormatArgs, type BrokerListeners } from './broker-listeners.js';
 import { serverProperties } from './server-properties.js';
@@ -20,7 +21,10 @@ export interface KafkaUpOptions {
   /** Where the broker's jars are cached (default `~/.cache/catenae`). */
   cacheDir?: string;
   logger?: BrokerLogger;
-  /** How long the broker may take to answer a metadata request (default 60000 ms). */
+  /**
+   * How long the broker may take to answer a metadata request (default 60000 ms); up to five
+   * minutes more while it keeps writing its log, as one with thousands of partitions does.
+   */
   timeoutMs?: number;
   /** Extra SASL and SSL listeners, for tests of secure connections (see {@link BrokerListeners}). */
   listeners?: BrokerListeners;
@@ -120,23 +124,26 @@ export function javaCommand(): string {
 
 /**
  * Waits until the broker answers a metadata request: first its port (cheap to poll), then a real
- * client request. Fails early, naming its last log line, when the process dies.
- * @throws CatenaeError `CATENAE_BROKER` when it exited or did not answer by `deadline`.
+ * client request. Fails early, naming its last log line, when the process dies. A broker still
+ * writing its log at `deadline` (loading thousands of partitions) gets more time; see
+ * {@link LogActivity}.
+ * @throws CatenaeError `CATENAE_BROKER` when it exited or did not answer in time.
  */
 export async function waitForBroker(layout: BrokerLayout, pid: number, deadline: number): Promise<void> {
   let reason = 'its port is not open yet';
-  while (Date.now() < deadline) {
+  const activity = new LogActivity(layout.logFile);
+  while (!activity.expired(deadline)) {
     if (!isBrokerAlive(pid)) {
       throw new CatenaeError(ErrorCode.Broker, `the Kafka broker exited while starting: ${lastWords(layout)}`);
     }
     if (await isPortOpen(layout.port, 500)) {
-      const failure = await probeBroker(layout.bootstrap, Math.min(5000, Math.max(500, deadline - Date.now())));
+      const failure = await probeBroker(layout.bootstrap, Math.min(5000, Math.max(2000, deadline - Date.now())));
       if (failure === null) return;
       reason = failure;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new CatenaeError(ErrorCode.Broker, `the Kafka broker at ${layout.bootstrap} did not answer in time (${reason}); see ${layout.logFile}`);
+  throw new CatenaeError(ErrorCode.Broker, `the Kafka broker at ${layout.bootstrap} did not answer in time (${reason}; its log silent for ${Math.round(activity.quietMs() / 1000)} s); see ${layout.logFile}`);
 }
 
 function lastWords(layout: BrokerLayout): string {
