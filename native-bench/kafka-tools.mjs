@@ -51,6 +51,7 @@ export async function produceBacklog(brokers, topic, count, size) {
     }
   }
   await done;
+  producer.setPollInterval(0); // no poll while the client is destroyed
   await new Promise((resolve) => producer.disconnect(resolve));
 }
 

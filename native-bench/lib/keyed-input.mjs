@@ -61,5 +61,6 @@ export async function produceInput(brokers, topic, spec) {
     }
   }
   await done;
+  producer.setPollInterval(0); // no poll while the client is destroyed
   await new Promise((resolve) => producer.disconnect(resolve));
 }

@@ -14,6 +14,7 @@ export async function produceSecure(bootstrap: string, config: Record<string, st
   );
   for (const value of values) producer.produce(topic, null, Buffer.from(value), null);
   await delivered;
+  producer.setPollInterval(0); // no poll while the client is destroyed
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 }
 

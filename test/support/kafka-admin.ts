@@ -133,6 +133,9 @@ export async function produceKeyed(topic: string, count: number, keys: number, o
   try {
     await produceAll(producer, topic, count, keys, done, { perSecond, eventTimes, burst });
   } finally {
+    // node-rdkafka clears its poll timer only once disconnected; a poll while the client is being
+    // destroyed on libuv's pool can crash the process.
+    producer.setPollInterval(0);
     await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
   }
 }

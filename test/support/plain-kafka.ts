@@ -21,6 +21,8 @@ export async function producePlain(topic: string, messages: { key?: string; valu
     producer.produce(topic, null, value, message.key ?? null, Date.now(), undefined, message.headers);
   }
   await delivered;
+  // No poll while the client is destroyed (node-rdkafka stops its timer only once disconnected).
+  producer.setPollInterval(0);
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 }
 

@@ -38,7 +38,12 @@ export class StuckProducers {
       producer.removeAllListeners('delivery-report');
       producer.on('event.error', (err: unknown) => {
         if (rdkafkaCode(err) !== Kafka.CODES.ERRORS.ERR__FATAL) return;
-        setTimeout(() => disconnectQuietly(producer), DISCONNECT_AFTER_FATAL_MS).unref();
+        setTimeout(() => {
+          // No poll while the client is destroyed on libuv's pool: node-rdkafka would stop its
+          // timer only once disconnected.
+          producer.setPollInterval(0);
+          disconnectQuietly(producer);
+        }, DISCONNECT_AFTER_FATAL_MS).unref();
       });
       producer.setPollInterval(100);
       try {
