@@ -18,8 +18,11 @@ const TIMEOUT_MS = 60_000;
  * libuv's pool, and Node joins that pool at exit, so a link stopping then hung after "stopped".
  *
  * A member whose transactions are coordinated by another node commits once, the group
- * coordinator's node is killed, and the next commit must be answered on the same producer: before
- * the transport replaced it as stuck (20 s), which it cannot do once the link is closing.
+ * coordinator's node is killed and leaves the metadata, and the next commit must go through,
+ * exactly once, with no call left waiting. Two ways are fine: the same producer is answered once
+ * one of its idle connections closes (`connections.max.idle.ms`, 10 s), or, when that query went
+ * out on a connection that closed at the same moment, the transport replaces the producer as stuck
+ * (20 s), which fences the old one, and the fencing ends the old call (logged as its late answer).
  */
 export async function commitAfterGroupCoordinatorLeft(cluster: LocalCluster): Promise<void> {
   const factory = createKafkaTransport({ brokers: cluster.bootstrap });
@@ -74,9 +77,14 @@ export async function commitAfterGroupCoordinatorLeft(cluster: LocalCluster): Pr
     const startedAt = Date.now();
     await transactions.commit([{ topic: input, partition: 0, offset: 2 }], 120_000);
     const seconds = (Date.now() - startedAt) / 1000;
-    recordFigure('commit after the group coordinator left the cluster', 'exactly-once', `answered in ${seconds.toFixed(1)} s`);
-    const replaced = logged.filter((m) => m.clientId === clientId && /on a new producer/.test(m.message));
-    assert.deepEqual(replaced.map((m) => m.message), [], 'answered on the same producer, not replaced as stuck');
+    const ofMember = (pattern: RegExp): KafkaLogMessage | undefined => logged.find((m) => m.clientId === clientId && pattern.test(m.message));
+    let how = 'on the same producer';
+    if (ofMember(/on a new producer/) !== undefined) {
+      // The old producer's call must end: until then it holds a thread that the process joins at exit.
+      await until(() => ofMember(/given up as stuck ended/) !== undefined, 'the stuck call to end', TIMEOUT_MS);
+      how = `on a new producer; ${ofMember(/given up as stuck ended/)!.message}`;
+    }
+    recordFigure('commit after the group coordinator left the cluster', 'exactly-once', `answered in ${seconds.toFixed(1)} s ${how}`);
 
     const reader = await connected({ clientId: uniqueTopic('coord_gone_reader'), groupId: uniqueTopic('coord_gone_reader') });
     reader.subscribe([output], ignoreRebalance);

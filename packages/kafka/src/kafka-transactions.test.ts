@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, it } from 'node:test';
 import { CatenaeError, ErrorCode, TRANSACTION_MEMBERSHIP_LOST, type OutgoingRecord, type PartitionOffset } from '@catenae/core';
 import Kafka from 'node-rdkafka';
+import { kafkaLogChannel, type KafkaLogMessage } from './diagnostics.js';
 import { KafkaTransactions, type TransactionHost } from './kafka-transactions.js';
 
 type Done = (err: unknown) => void;
@@ -12,6 +14,8 @@ type Answer = 'ok' | 'never' | Error;
 // (then 'ok'), and every call is logged with the producer's number.
 class FakeProducer {
   readonly answers: Record<string, Answer[]> = {};
+  /** The callbacks of calls answered 'never', to answer late. */
+  readonly waiting: Done[] = [];
   constructor(
     readonly id: number,
     readonly log: string[],
@@ -19,7 +23,8 @@ class FakeProducer {
   #answer(call: string, done: Done): void {
     this.log.push(`${this.id}:${call}`);
     const answer = this.answers[call]?.shift() ?? 'ok';
-    if (answer !== 'never') setImmediate(done, answer === 'ok' ? null : answer);
+    if (answer === 'never') this.waiting.push(done);
+    else setImmediate(done, answer === 'ok' ? null : answer);
   }
   initTransactions(_ms: number, done: Done): void {
     this.#answer('init', done);
@@ -82,6 +87,7 @@ function setup(committed = 0): { transactions: KafkaTransactions; producers: Fak
       producers.push(new FakeProducer(producers.length + 1, log));
     },
     releaseStuckProducers: (partition) => log.push(`release through ${partition.topic}[${partition.partition}]`),
+    stuckCallEnded: (producer) => log.push(`${(producer as unknown as FakeProducer).id}:ended`),
   };
   return { transactions: new KafkaTransactions(host, { stepTimeoutMs: 20, stuckGraceMs: 30 }), producers, log, produced, host: state };
 }
@@ -100,6 +106,25 @@ describe('KafkaTransactions: a commit that fails where the transaction was sound
     await transactions.commit(OFFSETS, 5000);
     assert.deepEqual(log, ['1:init', '1:begin', '1:offsets', '2:init', 'release through in[0]', '2:begin', '2:offsets', '2:commit']);
     assert.deepEqual(produced, ['1:a', '1:b', '2:a', '2:b'], 'the records again, on the new producer');
+  });
+
+  it('the late answer of a call given up as stuck (fencing ended it) is logged and closes its producer', async () => {
+    const { transactions, producers, log } = setup();
+    const logged: KafkaLogMessage[] = [];
+    const onLog = (message: unknown): void => void logged.push(message as KafkaLogMessage);
+    subscribe(kafkaLogChannel.name, onLog);
+    try {
+      await transactions.init(1000);
+      producers[0]!.answers.offsets = ['never'];
+      await transactionOf(transactions, ['a']);
+      await transactions.commit(OFFSETS, 5000);
+      producers[0]!.waiting[0]!(rdkafkaError(-144, { isFatal: true }));
+      const late = logged.filter((m) => /given up as stuck ended/.test(m.message)).map((m) => [m.clientId, m.severity, m.message.replace(/[\d.]+ s later/, 'N s later')]);
+      assert.deepEqual(late, [['relay-test', 6, 'the call to send offsets to the transaction given up as stuck ended N s later: error -144']]);
+      assert.equal(log.at(-1), '1:ended', 'the producer the call was made on');
+    } finally {
+      unsubscribe(kafkaLogChannel.name, onLog);
+    }
   });
 
   it('an abortable error (a timeout of the group coordinator) aborts and redoes on the same producer', async () => {

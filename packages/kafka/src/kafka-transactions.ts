@@ -53,6 +53,8 @@ export interface TransactionHost {
    * through a record for `partition` that is never written (see StuckProducers).
    */
   releaseStuckProducers(partition: TopicPartition): void;
+  /** A call given up as stuck on `producer` answered at last: a replaced producer can now be closed. */
+  stuckCallEnded(producer: Kafka.Producer): void;
 }
 
 /**
@@ -271,8 +273,8 @@ export class KafkaTransactions implements TransportTransactions {
     }
   }
 
-  #log(message: string): void {
-    publishClientLog(this.#host.clientId, 'producer', { severity: 4, fac: 'TXN', message });
+  #log(message: string, severity = 4): void {
+    publishClientLog(this.#host.clientId, 'producer', { severity, fac: 'TXN', message });
   }
 
   // A retriable error (a timeout, a coordinator moving) is retried until the deadline, as
@@ -291,16 +293,34 @@ export class KafkaTransactions implements TransportTransactions {
   }
 
   // `timeoutMs`: what librdkafka was given; no answer STUCK_GRACE_MS later rejects with StuckCallError.
+  // A call given up as stuck still holds a thread of libuv's pool; its late answer (fencing ends
+  // it, see StuckProducers) is logged, and its producer, replaced by then, closed.
   #call(what: string, timeoutMs: number | undefined, fn: (done: (err: unknown) => void) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
+      let givenUpAt: number | undefined;
+      let producer: Kafka.Producer | undefined;
       const done = (err: unknown): void => {
+        if (givenUpAt !== undefined) {
+          const later = ((Date.now() - givenUpAt) / 1000).toFixed(1);
+          this.#log(`the call to ${what} given up as stuck ended ${later} s later${err ? `: ${reasonOf(err)}` : ''}`, 6);
+          if (producer !== undefined) this.#host.stuckCallEnded(producer);
+          return;
+        }
         clearTimeout(timer);
         if (!err) return resolve();
         reject(new CatenaeError(ErrorCode.Broker, `Kafka client "${this.#host.clientId}" could not ${what}: ${reasonOf(err)}`, { cause: err }));
       };
-      if (timeoutMs !== undefined) timer = setTimeout(() => done(new StuckCallError(what, timeoutMs + this.#stuckGraceMs)), timeoutMs + this.#stuckGraceMs);
+      if (timeoutMs !== undefined) {
+        const limitMs = timeoutMs + this.#stuckGraceMs;
+        timer = setTimeout(() => {
+          done(new StuckCallError(what, limitMs));
+          givenUpAt = Date.now();
+        }, limitMs);
+      }
       try {
+        // The producer the call runs on: the host's changes when replaced.
+        producer = this.#host.producer();
         fn(done);
       } catch (err) {
         done(err ?? new Error('unknown error'));

@@ -84,6 +84,7 @@ export class KafkaTransport implements Transport {
         takeDeliveryFailure: () => (this.#batches instanceof HandoverProducer ? this.#batches.takeFailure() : undefined),
         replaceProducer: (timeoutMs) => this.#replaceProducer(timeoutMs),
         releaseStuckProducers: (partition) => this.#stuck.release(partition),
+        stuckCallEnded: (producer) => this.#stuck.callEnded(producer),
       });
     }
   }
