@@ -9,7 +9,7 @@ describe('LogActivity', () => {
   const dir = mkdtempSync(join(tmpdir(), 'catenae-log-activity-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a wait is not over before its deadline, whatever the log does', () => {
+  it('with a silent log, a wait is over at its deadline and not before', () => {
     const activity = new LogActivity(join(dir, 'quiet.log'));
     const now = Date.now();
     assert.equal(activity.expired(now + 1000, now + BUSY_WITHIN_MS * 2), true);
