@@ -100,6 +100,11 @@ export class BatchConsumer {
     return this.#rebalance.revokes;
   }
 
+  /** Whether a revoke after the `mark`-th (a value of `revokes`) handed back any of `partitions`. */
+  revokedSince(mark: number, partitions: readonly TopicPartition[]): boolean {
+    return this.#rebalance.revokedSince(mark, partitions);
+  }
+
   /**
    * The group no longer counts this member (a transaction's offsets were refused): polls, as the
    * service poll does, until a revoke begins or `deadline` (epoch ms), since librdkafka delivers

@@ -33,6 +33,8 @@ export class GroupRebalance {
   listener: RebalanceListener = NO_LISTENER;
   /** Revokes that handed their partitions back so far. */
   revokes = 0;
+  /** Per topic, per partition: the number of the last revoke that handed it back. */
+  readonly #revokedAt = new Map<string, Map<number, number>>();
   readonly #options: GroupRebalanceOptions;
   #consumer: Kafka.KafkaConsumer | undefined;
   // node-rdkafka reports the protocol as NONE once it is closing, so it is read while connected.
@@ -123,8 +125,18 @@ export class GroupRebalance {
     // Clears the pause set above, so partitions assigned here again start unpaused.
     if (!this.#options.isClosed()) this.#call(() => consumer.resume(partitions));
     this.revokes++;
+    for (const { topic, partition } of partitions) {
+      let byPartition = this.#revokedAt.get(topic);
+      if (byPartition === undefined) this.#revokedAt.set(topic, (byPartition = new Map()));
+      byPartition.set(partition, this.revokes);
+    }
     this.#revoking = undefined;
     this.#notify();
+  }
+
+  /** Whether a revoke after the `mark`-th (a value of `revokes`) handed back any of `partitions`. */
+  revokedSince(mark: number, partitions: readonly TopicPartition[]): boolean {
+    return partitions.some(({ topic, partition }) => (this.#revokedAt.get(topic)?.get(partition) ?? 0) > mark);
   }
 
   #notify(): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, it } from 'node:test';
-import { CatenaeError, ErrorCode, TRANSACTION_MEMBERSHIP_LOST, type OutgoingRecord, type PartitionOffset } from '@catenae/core';
+import { CatenaeError, ErrorCode, TRANSACTION_MEMBERSHIP_LOST, type OutgoingRecord, type PartitionOffset, type TopicPartition } from '@catenae/core';
 import Kafka from 'node-rdkafka';
 import { kafkaLogChannel, type KafkaLogMessage } from './diagnostics.js';
 import { KafkaTransactions, type TransactionHost } from './kafka-transactions.js';
@@ -54,11 +54,24 @@ const record = (value: string): OutgoingRecord => ({ topic: 'out', partition: un
 // A record that waited longer than `message.timeout.ms`, as the transport reports it.
 const timedOut = new CatenaeError(ErrorCode.Delivery, 'a record for topic "out" was not delivered: Local: Message timed out');
 
-function setup(committed = 0): { transactions: KafkaTransactions; producers: FakeProducer[]; log: string[]; produced: string[]; host: { revokes: number; failedDelivery: Error | undefined; revokeExpectedUntil: number } } {
+/** The fake host's state a test may change: a revoke adds one to `revokes` and records its partitions' number in `revokedAt`. */
+interface HostState {
+  revokes: number;
+  revokedAt: Map<string, number>;
+  failedDelivery: Error | undefined;
+  revokeExpectedUntil: number;
+}
+
+function revoke(state: HostState, partitions: TopicPartition[]): void {
+  state.revokes++;
+  for (const { topic, partition } of partitions) state.revokedAt.set(`${topic}[${partition}]`, state.revokes);
+}
+
+function setup(committed = 0): { transactions: KafkaTransactions; producers: FakeProducer[]; log: string[]; produced: string[]; host: HostState } {
   const log: string[] = [];
   const producers = [new FakeProducer(1, log)];
   const produced: string[] = [];
-  const state: { revokes: number; failedDelivery: Error | undefined; revokeExpectedUntil: number } = { revokes: 0, failedDelivery: undefined, revokeExpectedUntil: 0 };
+  const state: HostState = { revokes: 0, revokedAt: new Map(), failedDelivery: undefined, revokeExpectedUntil: 0 };
   const consumer = {
     committed: (partitions: { topic: string; partition: number }[], _ms: number, done: (err: unknown, result: Kafka.TopicPartitionOffset[]) => void) =>
       setImmediate(done, null, partitions.map((p) => ({ ...p, offset: committed }))),
@@ -69,6 +82,7 @@ function setup(committed = 0): { transactions: KafkaTransactions; producers: Fak
     producer: () => producers.at(-1) as unknown as Kafka.Producer,
     consumer: () => consumer as unknown as Kafka.KafkaConsumer,
     revokes: () => state.revokes,
+    revokedSince: (mark, partitions) => partitions.some(({ topic, partition }) => (state.revokedAt.get(`${topic}[${partition}]`) ?? 0) > mark),
     expectRevoke: (deadline) => (state.revokeExpectedUntil = deadline),
     produceInside: (records, onAcked) => {
       for (const r of records) produced.push(`${producers.length}:${String(r.value)}`);
@@ -134,6 +148,24 @@ describe('KafkaTransactions: a commit that fails where the transaction was sound
     await transactions.commit(OFFSETS, 5000);
     assert.deepEqual(log, ['1:begin', '1:offsets', '1:abort', '1:begin', '1:offsets', '1:commit']);
     assert.deepEqual(produced, ['1:a', '1:a']);
+  });
+
+  it('a revoke of other partitions meanwhile (the cooperative protocol): redone, the transaction still belongs to this member', async () => {
+    const { transactions, producers, log, host } = setup();
+    producers[0]!.answers.offsets = [rdkafkaError(Kafka.CODES.ERRORS.ERR_COORDINATOR_LOAD_IN_PROGRESS, { isTxnRequiresAbort: true })];
+    await transactionOf(transactions, ['a']);
+    revoke(host, [{ topic: 'in', partition: 1 }]);
+    await transactions.commit(OFFSETS, 5000);
+    assert.deepEqual(log, ['1:begin', '1:offsets', '1:abort', '1:begin', '1:offsets', '1:commit']);
+  });
+
+  it('an abort that failed retriably (its coordinator moving) is tried again, then the transaction redone', async () => {
+    const { transactions, producers, log } = setup();
+    producers[0]!.answers.offsets = [rdkafkaError(Kafka.CODES.ERRORS.ERR_COORDINATOR_LOAD_IN_PROGRESS, { isTxnRequiresAbort: true })];
+    producers[0]!.answers.abort = [rdkafkaError(Kafka.CODES.ERRORS.ERR__TIMED_OUT, { isRetriable: true })];
+    await transactionOf(transactions, ['a']);
+    await transactions.commit(OFFSETS, 5000);
+    assert.deepEqual(log, ['1:begin', '1:offsets', '1:abort', '1:abort', '1:begin', '1:offsets', '1:commit']);
   });
 
   it('a commit that never answered and went through is not redone: the group has its offsets', async () => {
@@ -216,7 +248,7 @@ describe('KafkaTransactions: a transaction that must not be redone fails the com
     const { transactions, producers, log, host } = setup();
     producers[0]!.answers.offsets = ['never'];
     await transactionOf(transactions, ['a']);
-    host.revokes++;
+    revoke(host, [{ topic: 'in', partition: 0 }]);
     await assert.rejects(transactions.commit(OFFSETS, 5000), { code: ErrorCode.Broker, message: /did not answer "send offsets to the transaction"/ });
     assert.deepEqual(log, ['1:begin', '1:offsets']);
   });

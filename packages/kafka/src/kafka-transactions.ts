@@ -28,6 +28,8 @@ export interface TransactionHost {
   consumer(): Kafka.KafkaConsumer | undefined;
   /** How many revokes have handed partitions back so far. */
   revokes(): number;
+  /** Whether a revoke after the `mark`-th (a value of `revokes()`) handed back any of `partitions`. */
+  revokedSince(mark: number, partitions: readonly TopicPartition[]): boolean;
   /**
    * The group no longer counts this member: keeps the consumer polled (librdkafka delivers the
    * revoke of its partitions only then) until a revoke begins or `deadline` (epoch ms).
@@ -212,12 +214,13 @@ export class KafkaTransactions implements TransportTransactions {
    */
   async #redo(failure: TransactionFailure, offsets: readonly PartitionOffset[], deadline: number): Promise<'committed' | 'redone'> {
     if (failure.kind === 'final' || Date.now() >= deadline) throw failure.error;
-    // Another member may own these partitions now: their offsets and outputs are its to make.
-    if (this.#host.revokes() !== this.#revokesAtBegin) throw failure.error;
+    // Another member may own these partitions now: their offsets and outputs are its to make. A
+    // revoke of other partitions (the cooperative protocol's) leaves the transaction this member's.
+    if (this.#host.revokedSince(this.#revokesAtBegin, offsets)) throw failure.error;
     if (failure.kind === 'abortable') {
       try {
-        const ms = Math.min(this.#stepTimeoutMs, remaining(deadline));
-        await this.#call('abort the transaction', ms, (done) => this.#host.producer().abortTransaction(ms, done));
+        // The coordinators may be moving (a broker died): a retriable failure is tried again.
+        await this.#retrying('abort the transaction', deadline, (ms, done) => this.#host.producer().abortTransaction(ms, done));
       } catch (err) {
         // Only a producer that stopped answering is replaced: one fenced by a newer instance
         // must not fence it back.

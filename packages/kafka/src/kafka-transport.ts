@@ -78,6 +78,7 @@ export class KafkaTransport implements Transport {
         producer: () => this.#producer ?? this.#throwNotConnected('use transactions'),
         consumer: () => this.#consumer?.consumer,
         revokes: () => this.#consumer?.revokes ?? 0,
+        revokedSince: (mark, partitions) => this.#consumer?.revokedSince(mark, partitions) ?? false,
         expectRevoke: (deadline) => this.#consumer?.expectRevoke(deadline),
         produceInside: (records, onAcked) => this.#batches!.produce(records, onAcked),
         produceOutside: (records, onAcked) => (this.#outside?.batches ?? this.#batches!).produce(records, onAcked),
