@@ -35,8 +35,8 @@ export class StuckProducers {
     for (const producer of this.#left) {
       if (this.#released.has(producer)) continue;
       this.#released.add(producer);
-      // Its delivery reports are nobody's any more; its reports reach librdkafka's queue only
-      // when it is polled (an unref'd timer).
+      // Its delivery reports are nobody's any more, but are still served (an unref'd poll timer)
+      // so that librdkafka frees them.
       producer.removeAllListeners('delivery-report');
       producer.setPollInterval(100);
       try {
