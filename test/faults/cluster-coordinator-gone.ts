@@ -14,8 +14,9 @@ const TIMEOUT_MS = 60_000;
 /**
  * confluentinc/librdkafka#5511: once the group coordinator's node has left the cluster's metadata,
  * sendOffsetsToTransaction waits for a broker connection to go up or down, which may never happen
- * (it took 10 minutes in CI: the broker closing an idle connection). The call holds a thread of
- * libuv's pool, and Node joins that pool at exit, so a link stopping then hung after "stopped".
+ * (it took 10 minutes in CI: the broker closing an idle connection). Until it answers, the call
+ * holds a thread of libuv's pool, which Node joins at exit, and its producer stays connected,
+ * which keeps the event loop alive: a link stopping then hung after "stopped".
  *
  * A member whose transactions are coordinated by another node commits once, the group
  * coordinator's node is killed and leaves the metadata, and the next commit must go through,
